@@ -1,0 +1,62 @@
+"""One error body for every bad request:
+
+    {"detail": {"message": str, "line": int, "column": int}}
+
+`line` and `column` count from 1 and point into the source; both are 0 when
+the mistake is not at a place in the source (a value, a missing field)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from engine import ParseError
+from engine.examples import ExampleError
+
+
+class ErrorDetail(BaseModel):
+    message: str
+    line: int
+    column: int
+
+
+class ErrorBody(BaseModel):
+    detail: ErrorDetail
+
+
+def error_response(status: int, message: str, line: int = 0, column: int = 0) -> JSONResponse:
+    return JSONResponse(status_code=status,
+                        content={"detail": {"message": message, "line": line, "column": column}})
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    message = error.get("msg", "invalid value").removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+async def _on_parse_error(request: Request, exc: ParseError) -> JSONResponse:
+    return error_response(422, exc.message, exc.line, exc.column)
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return error_response(422, "; ".join(_describe(e) for e in exc.errors()[:5]))
+
+
+async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+    return error_response(exc.status_code, detail)
+
+
+async def _on_example_error(request: Request, exc: ExampleError) -> JSONResponse:
+    return error_response(422, str(exc), exc.line, 0)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ParseError, _on_parse_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(HTTPException, _on_http_error)
+    app.add_exception_handler(ExampleError, _on_example_error)

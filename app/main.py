@@ -1,0 +1,36 @@
+"""The ASGI app: `app.main:app`, built by `create_app(settings)`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.config import Settings, get_settings
+from app.errors import install_error_handlers
+from app.routers import api, pages
+from app.security import SecurityHeaders
+from engine import load_examples
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="chainrule", version="0.1.0",
+                  description="Backprop, node by node: graph documents of expressions "
+                              "and of the course examples.")
+    app.state.settings = settings
+    app.state.examples = load_examples()
+    app.dependency_overrides[get_settings] = lambda: settings
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.add_middleware(SecurityHeaders)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,91 @@
+"""The JSON API: graph documents of expressions and of the course examples."""
+
+from __future__ import annotations
+
+import math
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, field_validator
+
+from app.config import Settings, get_settings
+from app.errors import ErrorBody
+from engine import Document, Limits, document_of_parsed, parse
+from engine.examples import Example
+
+router = APIRouter(prefix="/api", tags=["graphs"])
+_ERRORS = {422: {"model": ErrorBody, "description": "The source or a value is rejected"}}
+
+
+class GraphRequest(BaseModel):
+    source: str = Field(description="Expression language source, see the README",
+                        examples=["u = w*x\nv = u + b\ny = exp(v)\nl = (y - ystar)^2"])
+    values: dict[str, float] = Field({}, description="Input values; override the source's")
+    data: list[str] = Field([], description="Inputs that need no gradient (x, ystar)")
+    labels: dict[str, str] = Field({}, description="Names on screen: {\"ystar\": \"y*\"}")
+    title: str | None = Field(None, max_length=200)
+
+    @field_validator("values")
+    @classmethod
+    def finite(cls, values: dict[str, float]) -> dict[str, float]:
+        for name, value in values.items():
+            if not math.isfinite(value):
+                raise ValueError(f"the value of '{name}' must be a finite number")
+        return values
+
+
+class ExampleSummary(BaseModel):
+    slug: str
+    title: str
+    description: str
+    source: str
+    values: dict[str, float]
+    data: list[str]
+    labels: dict[str, str]
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits(max_source_chars=settings.max_source_chars, max_nodes=settings.max_nodes,
+                  max_depth=settings.max_depth)
+
+
+def document_response(document: Document) -> Response:
+    """Strict JSON with `pass` keys, straight from the schema's serializer."""
+    return Response(document.to_json(), media_type="application/json")
+
+
+def graph_document(request: GraphRequest, settings: Settings) -> Document:
+    parsed = parse(request.source, request.values, request.data, limits_of(settings))
+    return document_of_parsed(parsed, title=request.title, labels=request.labels)
+
+
+def example_document(example: Example) -> Document:
+    return document_of_parsed(example.parse(), title=example.title, labels=example.labels)
+
+
+def find_example(request: Request, slug: str) -> Example:
+    example = request.app.state.examples.get(slug)
+    if example is None:
+        raise HTTPException(404, f"no example named '{slug}'")
+    return example
+
+
+@router.post("/graph", response_model=Document, responses=_ERRORS)
+def post_graph(body: GraphRequest, settings: Settings = Depends(get_settings)) -> Response:
+    """Parse a source, run the forward and backward passes, answer the document."""
+    return document_response(graph_document(body, settings))
+
+
+@router.get("/examples", response_model=list[ExampleSummary])
+def list_examples(request: Request) -> list[ExampleSummary]:
+    """The course examples, in the course's order."""
+    return [ExampleSummary(slug=e.slug, title=e.title, description=e.description,
+                           source=e.source, values=e.values, data=e.data, labels=e.labels)
+            for e in request.app.state.examples.values()]
+
+
+@router.get("/examples/{slug}", response_model=Document,
+            responses={404: {"model": ErrorBody, "description": "No such example"}})
+def get_example(slug: str, request: Request) -> Response:
+    """The document of one course example."""
+    return document_response(example_document(find_example(request, slug)))

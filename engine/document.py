@@ -1,0 +1,211 @@
+"""Build the graph document of any Value graph: parsed from a source or made
+in Python (micrograd style). See schema.py for what a document holds."""
+
+from __future__ import annotations
+
+import math
+
+from engine import notation
+from engine.layout import layout
+from engine.notation import Math, format_number
+from engine.parser import ParsedGraph
+from engine.schema import BackwardStep, Document, Edge, Flow, ForwardStep, Node, Received
+from engine.trace import Trace, record
+from engine.value import Value
+
+_NAN_REASONS = {
+    "log": "log of a negative number is undefined",
+    "sqrt": "the square root of a negative number is undefined",
+    "pow": "a negative number to a fractional power is undefined",
+    "**": "a negative number to a fractional power is undefined",
+    "/": "0/0 is undefined",
+}
+
+
+def build_document(output: Value, *, title: str | None = None, source: str | None = None,
+                   labels: dict[str, str] | None = None) -> Document:
+    """The document of the graph ending at `output`: layout, values, the
+    recorded passes. `labels` maps source names to names on screen
+    (ystar → y*)."""
+    trace = record(output)
+    return _Builder(trace, labels or {}).document(title, source)
+
+
+def document_of_parsed(parsed: ParsedGraph, *, title: str | None = None,
+                       labels: dict[str, str] | None = None) -> Document:
+    return build_document(parsed.output, title=title, source=parsed.source, labels=labels)
+
+
+def kind_of(node: Value) -> str:
+    if node._prev:
+        return "op"
+    if node._op == "const":
+        return "constant"
+    return "parameter" if node.requires_grad else "data"
+
+
+class _Builder:
+    def __init__(self, trace: Trace, labels: dict[str, str]):
+        self.trace = trace
+        self.labels = labels
+        self.kinds = [kind_of(n) for n in trace.nodes]
+        self.names = self._names()
+        self.expressions = self._expressions()
+
+    def _names(self) -> list[Math | None]:
+        """The name each node goes by on screen, or None for unnamed ones."""
+        names: list[Math | None] = []
+        for i, node in enumerate(self.trace.nodes):
+            if node.label:
+                names.append(notation.name(self.labels.get(node.label, node.label)))
+            elif self.kinds[i] == "constant":
+                names.append(notation.number(node.data))
+            elif self.kinds[i] != "op":
+                names.append(Math(f"n{i}", f"n_{{{i}}}"))
+            else:
+                names.append(None)
+        return names
+
+    def _expressions(self) -> list[Math]:
+        """Each node written in its inputs' names: w·x, u + b, exp(v)."""
+        written: list[Math] = []
+        for i, node in enumerate(self.trace.nodes):
+            if node._prev:
+                operands = [self.display(self.trace_index(c), written) for c in node._prev]
+                written.append(notation.expression(node._op, operands, node._arg))
+            else:
+                written.append(self.names[i])
+        return written
+
+    def trace_index(self, node: Value) -> int:
+        if not hasattr(self, "_index"):
+            self._index = {n: i for i, n in enumerate(self.trace.nodes)}
+        return self._index[node]
+
+    def display(self, i: int, written: list[Math] | None = None) -> Math:
+        """How node i is referred to in another formula: its name, or its
+        expression when short enough, or n<i>."""
+        if self.names[i] is not None:
+            return self.names[i]
+        expression = (written or self.expressions)[i]
+        return notation.short(expression, Math(f"n{i}", f"n_{{{i}}}"))
+
+    # --- the document ---------------------------------------------------------
+
+    def document(self, title: str | None, source: str | None) -> Document:
+        trace = self.trace
+        output = len(trace.nodes) - 1
+        pairs = [(e.child, e.parent) for e in trace.edges]
+        placed = layout(self.kinds, pairs, output)
+        nodes = [self.node(i, placed.x[i], placed.y[i], i == output)
+                 for i in range(len(trace.nodes))]
+        edges = [self.edge(j, placed.bends.get((e.child, e.parent), []))
+                 for j, e in enumerate(trace.edges)]
+        self.edge_models = edges
+        steps = [self.forward_step(k, s) for k, s in enumerate(trace.forward)]
+        steps += [self.backward_step(k, s) for k, s in enumerate(trace.backward)]
+        gradients = {}
+        for i, node in enumerate(trace.nodes):
+            if self.kinds[i] == "parameter":
+                name = node.label or f"n{i}"
+                gradients[name] = trace.gradients.get(i, 0.0)
+        warnings = [f"{n.label}: {w}" for n in nodes for w in n.warnings]
+        return Document(title=title, source=source, output=output,
+                        value=trace.nodes[output].data, gradients=gradients,
+                        nodes=nodes, edges=edges, steps=steps,
+                        width=placed.width, height=placed.height, warnings=warnings)
+
+    def node(self, i: int, x: float, y: float, is_output: bool) -> Node:
+        value = self.trace.nodes[i]
+        label = self.display(i)
+        grad = self.trace.gradients.get(i) if value.requires_grad else None
+        if grad is None and value.requires_grad:
+            grad = 0.0  # requires a gradient, but the output does not depend on it
+        op = value._op if value._prev else None
+        expression = self.expressions[i]
+        return Node(id=i, name=value.label or None, label=label.text, tex=label.tex,
+                    kind=self.kinds[i], op=op,
+                    symbol=notation.symbol_of(op, value._arg) if op else None,
+                    arg=value._arg, expression=expression.text,
+                    expression_tex=expression.tex, value=value.data, grad=grad,
+                    requires_grad=value.requires_grad, is_output=is_output, x=x, y=y,
+                    warnings=self.warnings(i, grad))
+
+    def warnings(self, i: int, grad: float | None) -> list[str]:
+        value = self.trace.nodes[i]
+        found = []
+        if math.isinf(value.data):
+            found.append(f"overflow: the value is {format_number(value.data)}")
+        elif value.data != value.data:
+            inputs_nan = any(c.data != c.data for c in value._prev)
+            reason = "an input is undefined" if inputs_nan else _NAN_REASONS.get(
+                value._op, "the result is undefined (such as ∞ − ∞ or 0·∞)")
+            found.append(f"undefined (nan): {reason}")
+        if grad is not None and not math.isfinite(grad):
+            found.append(f"the gradient is {format_number(grad)}")
+        return found
+
+    def edge(self, j: int, bends) -> Edge:
+        e = self.trace.edges[j]
+        parent = self.trace.nodes[e.parent]
+        operands = [self.display(self.trace_index(c)) for c in parent._prev]
+        local = notation.local_derivatives(parent._op, operands, self.display(e.parent),
+                                           parent._arg)[e.index]
+        return Edge(id=j, source=e.child, target=e.parent, index=e.index,
+                    label=self.display(e.child).text, local_grad=e.local_grad,
+                    local_grad_expr=local.text, local_grad_tex=local.tex,
+                    requires_grad=e.requires_grad, bends=list(bends))
+
+    def forward_step(self, k: int, step) -> ForwardStep:
+        node = self.trace.nodes[step.node]
+        with_numbers = notation.expression(node._op, [notation.number(v) for v in
+                                                      step.input_values], node._arg)
+        name, expression = self.display(step.node), self.expressions[step.node]
+        value = notation.number(step.value)
+        head = [name] if name.text != expression.text else []
+        parts = head + [expression, with_numbers, value]
+        return ForwardStep(index=k, node=step.node, inputs=step.inputs,
+                           input_values=step.input_values, value=step.value,
+                           text=" = ".join(p.text for p in parts),
+                           tex=" = ".join(p.tex for p in parts))
+
+    def backward_step(self, k: int, step) -> BackwardStep:
+        me = notation.prime(self.display(step.node))
+        if not step.received:  # the output: d(output)/d(output)
+            parts = [me, Math("1", "1")]
+        else:
+            terms, numbers = [], []
+            for e, contribution in step.received:
+                edge, drawn = self.trace.edges[e], self.edge_models[e]
+                parent = notation.prime(self.display(edge.parent))
+                terms.append(Math(f"{parent.text}·{_wrap(drawn.local_grad_expr)}",
+                                  rf"{parent.tex} \cdot {_wrap_tex(drawn.local_grad_tex)}"))
+                upstream = self.trace.gradients[edge.parent]
+                numbers.append(Math(f"{format_number(upstream)} × "
+                                    f"{_wrap(format_number(edge.local_grad))}",
+                                    rf"{notation.number(upstream).tex} \times "
+                                    rf"{notation.number(edge.local_grad).wrapped().tex}"))
+            parts = [me, _sum(terms), _sum(numbers)]
+            if len(step.received) > 1:
+                parts.append(_sum([notation.number(c) for _, c in step.received]))
+            parts.append(notation.number(step.upstream))
+        flows = [Flow(edge=f.edge, child=f.child, local_grad=f.local_grad,
+                      contribution=f.contribution, grad_after=f.grad_after) for f in step.flows]
+        received = [Received(edge=e, parent=self.trace.edges[e].parent, contribution=c)
+                    for e, c in step.received]
+        return BackwardStep(index=k, node=step.node, grad=step.upstream, received=received,
+                            flows=flows, text=" = ".join(p.text for p in parts),
+                            tex=" = ".join(p.tex for p in parts))
+
+
+def _sum(parts: list[Math]) -> Math:
+    return Math(" + ".join(p.text for p in parts), " + ".join(p.tex for p in parts))
+
+
+def _wrap(text: str) -> str:
+    simple = text.replace(".", "").replace("′", "").isalnum()
+    return text if simple else f"({text})"
+
+
+def _wrap_tex(tex: str) -> str:
+    return tex if tex.replace(".", "").replace("'", "").isalnum() else rf"\left({tex}\right)"

@@ -1,0 +1,90 @@
+"""The course examples, as data files (one TOML file each) beside this module.
+
+A file holds `slug`, `title`, `description`, `source` (in the expression
+language, with the slides' names), `values`, `data` (the inputs that need no
+gradient), `labels` (names on screen, such as ystar → y*) and optionally
+`training` (how the course trains it). A lecturer's own files use the same
+format.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.parser import ParseError, ParsedGraph, parse
+
+BUILTIN_FOLDER = Path(__file__).parent
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class ExampleError(ValueError):
+    """A malformed example file: which file, which line, what is wrong."""
+
+    def __init__(self, path: Path | str, line: int, reason: str):
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path, self.line, self.reason = str(path), line, reason
+
+
+@dataclass(frozen=True)
+class Example:
+    slug: str
+    title: str
+    source: str
+    values: dict[str, float]
+    data: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    training: dict = field(default_factory=dict)
+
+    def parse(self) -> ParsedGraph:
+        return parse(self.source, self.values, self.data)
+
+
+def load_example(path: Path) -> Example:
+    """Read and check one example file; raises ExampleError."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        raise ExampleError(path, int(match.group(1)) if match else 1, str(exc)) from None
+
+    def line_of(key: str) -> int:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if re.match(rf"\s*\[?{re.escape(key)}\b", line):
+                return number
+        return 1
+
+    for key, kind in (("slug", str), ("title", str), ("source", str), ("values", dict)):
+        if not isinstance(raw.get(key), kind):
+            raise ExampleError(path, line_of(key), f"'{key}' is missing or not a {kind.__name__}")
+    if not _SLUG.match(raw["slug"]):
+        raise ExampleError(path, line_of("slug"), "a slug is lower-case letters, digits and -")
+    for name, value in raw["values"].items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ExampleError(path, line_of(name), f"the value of '{name}' is not a number")
+    example = Example(slug=raw["slug"], title=raw["title"], source=raw["source"].strip(),
+                      values={k: float(v) for k, v in raw["values"].items()},
+                      data=list(raw.get("data", [])), labels=dict(raw.get("labels", {})),
+                      description=" ".join(raw.get("description", "").split()),
+                      training=dict(raw.get("training", {})))
+    try:
+        example.parse()
+    except ParseError as exc:
+        source_line = line_of("source") + exc.line  # the source starts after `source = """`
+        raise ExampleError(path, source_line, f"in the source: {exc.message}") from None
+    return example
+
+
+def load_examples(folder: Path = BUILTIN_FOLDER) -> dict[str, Example]:
+    """Every example file in `folder`, by slug, in file-name order."""
+    examples: dict[str, Example] = {}
+    for path in sorted(folder.glob("*.toml")):
+        example = load_example(path)
+        if example.slug in examples:
+            raise ExampleError(path, 1, f"the slug '{example.slug}' is used twice")
+        examples[example.slug] = example
+    return examples

@@ -1,0 +1,133 @@
+"""The graph document: the one contract between the engine, the API and the page.
+
+Everything the page shows is here, computed by the engine: the nodes with
+their values, gradients and positions, the edges with their local
+derivatives, and the ordered steps of the forward and backward passes, each
+with its arithmetic written out. The page only replays it.
+
+JSON stays strict: a non-finite number is written as the string "Infinity",
+"-Infinity" or "NaN" (never a bare NaN token), and the node carries a warning.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+DOCUMENT_VERSION = 1
+NON_FINITE = ("Infinity", "-Infinity", "NaN")
+
+
+def encode_number(x: float) -> float | str:
+    if math.isfinite(x):
+        return x
+    return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
+
+
+Number = Annotated[
+    float,
+    PlainSerializer(encode_number, when_used="json"),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"enum": list(NON_FINITE)}]}),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class Node(_Model):
+    id: int = Field(description="Index in topological order: inputs first, output last")
+    name: str | None = Field(description="Name in the source (u, w, ystar), if any")
+    label: str = Field(description="Name on screen (y*, ℓ), or the expression")
+    tex: str
+    kind: Literal["parameter", "data", "constant", "op"]
+    op: str | None = Field(description="+ - * / ** pow neg exp log sin cos tan tanh "
+                                       "sigmoid relu sqrt abs; null for inputs")
+    symbol: str | None = Field(description="What the op's circle shows")
+    arg: Number | None = Field(None, description="The constant exponent k of x**k")
+    expression: str
+    expression_tex: str
+    value: Number
+    grad: Number | None = Field(description="d(output)/d(node) in the recorded backward "
+                                            "pass; null where no gradient is needed")
+    requires_grad: bool
+    is_output: bool
+    x: float
+    y: float
+    warnings: list[str] = []
+
+
+class Edge(_Model):
+    id: int
+    source: int = Field(description="The input node")
+    target: int = Field(description="The op node it feeds")
+    index: int = Field(description="Argument position at the target")
+    label: str = Field(description="The value's name, drawn on the arrow")
+    local_grad: Number = Field(description="∂target/∂source")
+    local_grad_expr: str = Field(description="The same in names, as on the slides: x, 1, y")
+    local_grad_tex: str
+    requires_grad: bool = Field(description="Whether the backward pass flows along it")
+    bends: list[tuple[float, float]] = Field([], description="Points a long edge passes")
+
+
+class ForwardStep(_Model):
+    pass_: Literal["forward"] = Field("forward", alias="pass")
+    index: int = Field(description="Position within the forward pass, from 0")
+    node: int
+    inputs: list[int]
+    input_values: list[Number]
+    value: Number
+    text: str = Field(description="v = u + b = 0.25 + 2 = 2.25")
+    tex: str
+
+
+class Flow(_Model):
+    """One input edge of the current node, in the backward pass."""
+    edge: int
+    child: int
+    local_grad: Number
+    contribution: Number = Field(description="upstream × local_grad")
+    grad_after: Number = Field(description="The child's running sum after adding it")
+
+
+class Received(_Model):
+    """One contribution the current node got from a parent."""
+    edge: int
+    parent: int
+    contribution: Number
+
+
+class BackwardStep(_Model):
+    pass_: Literal["backward"] = Field("backward", alias="pass")
+    index: int = Field(description="Position within the backward pass, from 0")
+    node: int
+    grad: Number = Field(description="d(output)/d(node): the sum of `received`")
+    received: list[Received]
+    flows: list[Flow]
+    text: str = Field(description="v′ = y′·y = 16.97 × 9.49 = 161.06")
+    tex: str
+
+
+Step = Annotated[Union[ForwardStep, BackwardStep], Field(discriminator="pass_")]
+
+
+class Document(_Model):
+    version: Literal[1] = DOCUMENT_VERSION
+    title: str | None = None
+    source: str | None = None
+    output: int
+    value: Number = Field(description="The output's value")
+    gradients: dict[str, Number] = Field(
+        description="d(output)/d(input) for every input that requires a gradient")
+    nodes: list[Node]
+    edges: list[Edge]
+    steps: list[Step] = Field(description="The forward steps, then the backward steps")
+    width: float
+    height: float
+    warnings: list[str] = []
+
+    def to_json(self) -> str:
+        """Strict JSON (no NaN or Infinity tokens), with `pass` as the key."""
+        return self.model_dump_json(by_alias=True)

@@ -1,0 +1,293 @@
+"""A scalar node of a computational graph, micrograd-compatible.
+
+Every op has the same four beats: coerce the other operand, compute the
+forward value, state the local derivative of the output with respect to each
+input right beside it, return the new node. Local derivatives are numbers
+stored on the node, not closures, so a graph holds no reference cycles and the
+backward pass is one flat loop.
+
+Differences from micrograd, each for a reason:
+- an op has at most two inputs, kept in order in two slots (``_prev`` gives
+  them as a tuple), so layouts and animations are the same on every run and a
+  node costs few allocations;
+- every node gets an increasing ``_id`` when it is made; a child is always
+  made before its parent, so sorting by id is a topological order and no
+  recursion is needed (a 100,000-node chain works);
+- ``backward()`` accumulates into ``.grad`` the way PyTorch does: a second
+  call adds the same gradients again; ``zero_grad()`` resets them;
+- ``requires_grad=False`` marks data, as in PyTorch: the backward pass skips
+  whatever leads only to data, and numbers mixed into an expression become
+  constants that need no gradient;
+- overflow and undefined values become inf and nan instead of exceptions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from operator import attrgetter
+
+from engine import safe_math
+from engine.safe_math import div, power
+
+_next_id = itertools.count().__next__
+_by_id = attrgetter("_id")
+
+
+class Value:
+    """Stores a single scalar value, the gradient of an output with respect to
+    it, and the op and inputs it was made from."""
+
+    __slots__ = ("data", "grad", "label", "requires_grad",
+                 "_op", "_a", "_b", "_da", "_db", "_arg", "_id", "_g")
+
+    def __init__(self, data, _children=(), _op="", label="", requires_grad=True):
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self.requires_grad = requires_grad
+        self._op = _op
+        self._a = self._b = None
+        self._da = self._db = 0.0
+        if _children:
+            # Only micrograd's own ops pass children; a node made by hand from
+            # children carries no derivative.
+            children = tuple(_children)
+            if len(children) > 2:
+                raise ValueError("a Value has at most two inputs")
+            self._a = children[0]
+            self._b = children[1] if len(children) == 2 else None
+        self._arg = None
+        self._id = _next_id()
+        self._g = 0.0
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this node, in argument order."""
+        if self._a is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
+
+    @property
+    def _local(self) -> tuple[float, ...]:
+        """d(self)/d(input) for each input, in the order of ``_prev``."""
+        if self._a is None:
+            return ()
+        return (self._da,) if self._b is None else (self._da, self._db)
+
+    # --- binary ops -------------------------------------------------------
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else _const(other)
+        return _binary(self.data + other.data, self, other, "+", 1.0, 1.0)
+
+    def __sub__(self, other):
+        other = other if isinstance(other, Value) else _const(other)
+        return _binary(self.data - other.data, self, other, "-", 1.0, -1.0)
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else _const(other)
+        a, b = self.data, other.data
+        return _binary(a * b, self, other, "*", b, a)
+
+    def __truediv__(self, other):
+        other = other if isinstance(other, Value) else _const(other)
+        a, b = self.data, other.data
+        return _binary(div(a, b), self, other, "/", div(1.0, b), -div(a, b * b))
+
+    def __pow__(self, other):
+        a = self.data
+        if not isinstance(other, Value):  # x ** k: k belongs to the op, as in micrograd
+            k = float(other)
+            out = _unary(power(a, k), self, "**", k * power(a, k - 1.0))
+            out._arg = k
+            return out
+        b = other.data
+        out = power(a, b)
+        # d(a^b)/db = a^b log a: real only for a > 0 (0 where the power is 0).
+        d_exponent = out * safe_math.log(a) if out != 0.0 else 0.0
+        return _binary(out, self, other, "pow", b * power(a, b - 1.0), d_exponent)
+
+    def __radd__(self, other):
+        return _const(other) + self
+
+    def __rsub__(self, other):
+        return _const(other) - self
+
+    def __rmul__(self, other):
+        return _const(other) * self
+
+    def __rtruediv__(self, other):
+        return _const(other) / self
+
+    def __rpow__(self, other):
+        return _const(other) ** self
+
+    # --- unary ops ----------------------------------------------------------
+
+    def __neg__(self):
+        return _unary(-self.data, self, "neg", -1.0)
+
+    def exp(self):
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            e = math.inf
+        return _unary(e, self, "exp", e)
+
+    def log(self):
+        x = self.data
+        return _unary(safe_math.log(x), self, "log", div(1.0, x))
+
+    def sin(self):
+        x = self.data
+        return _unary(safe_math.sin(x), self, "sin", safe_math.cos(x))
+
+    def cos(self):
+        x = self.data
+        return _unary(safe_math.cos(x), self, "cos", -safe_math.sin(x))
+
+    def tan(self):
+        t = safe_math.tan(self.data)
+        return _unary(t, self, "tan", 1.0 + t * t)
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return _unary(t, self, "tanh", 1.0 - t * t)
+
+    def sigmoid(self):
+        s = safe_math.sigmoid(self.data)
+        return _unary(s, self, "sigmoid", s * (1.0 - s))
+
+    def relu(self):
+        x = self.data
+        return _unary(x if x > 0.0 else 0.0, self, "relu", 1.0 if x > 0.0 else 0.0)
+
+    def sqrt(self):
+        r = safe_math.sqrt(self.data)
+        return _unary(r, self, "sqrt", div(0.5, r))
+
+    def __abs__(self):
+        x = self.data
+        return _unary(abs(x), self, "abs", 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
+
+    abs = __abs__
+
+    # --- gradients ------------------------------------------------------------
+
+    def backward(self):
+        """Add d(self)/d(node) to the ``.grad`` of every node that requires a
+        gradient (as PyTorch does: call it twice and the gradients double)."""
+        if not self.requires_grad:
+            return
+        self._g = 1.0  # every _g is 0 between passes
+        for node in _grad_nodes_output_first(self):
+            # All of node's parents are done (they have larger ids): its
+            # gradient for this pass is complete.
+            upstream = node._g
+            node._g = 0.0
+            node.grad += upstream
+            a = node._a
+            if a is not None:
+                if a.requires_grad:
+                    a._g += node._da * upstream
+                b = node._b
+                if b is not None and b.requires_grad:
+                    b._g += node._db * upstream
+
+    def zero_grad(self):
+        """Reset ``.grad`` to 0 on this node and every node it depends on."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def __repr__(self):
+        return f"Value(data={self.data}, grad={self.grad})"
+
+
+# The hot path of building a graph: these skip __init__, since an op's
+# arguments are already floats and nodes.
+_new = object.__new__
+
+
+def _binary(data, a, b, op, local_a, local_b) -> Value:
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.requires_grad = a.requires_grad or b.requires_grad
+    node._op = op
+    node._a = a
+    node._b = b
+    node._da = local_a
+    node._db = local_b
+    node._arg = None
+    node._id = _next_id()
+    node._g = 0.0
+    return node
+
+
+def _unary(data, a, op, local_a) -> Value:
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.requires_grad = a.requires_grad
+    node._op = op
+    node._a = a
+    node._b = None
+    node._da = local_a
+    node._db = 0.0
+    node._arg = None
+    node._id = _next_id()
+    node._g = 0.0
+    return node
+
+
+def _const(number) -> Value:
+    """A number mixed into an expression: a leaf that needs no gradient."""
+    node = _new(Value)
+    node.data = float(number)
+    node.grad = 0.0
+    node.label = ""
+    node.requires_grad = False
+    node._op = "const"
+    node._a = node._b = None
+    node._da = node._db = 0.0
+    node._arg = None
+    node._id = _next_id()
+    node._g = 0.0
+    return node
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on (itself included), inputs first."""
+    nodes = [root]
+    seen = {root}
+    for node in nodes:  # grows while we walk it: a breadth-first search
+        for child in node._prev:
+            if child not in seen:
+                seen.add(child)
+                nodes.append(child)
+    nodes.sort(key=_by_id)
+    return nodes
+
+
+def _grad_nodes_output_first(root: Value) -> list[Value]:
+    """The nodes the backward pass visits (those that require a gradient),
+    each after all of its parents: by decreasing id, since a node is always
+    made after its inputs."""
+    nodes = [root]
+    seen = {root}
+    add, keep = seen.add, nodes.append
+    for node in nodes:
+        a = node._a
+        if a is not None:
+            if a.requires_grad and a not in seen:
+                add(a)
+                keep(a)
+            b = node._b
+            if b is not None and b.requires_grad and b not in seen:
+                add(b)
+                keep(b)
+    nodes.sort(key=_by_id, reverse=True)
+    return nodes
