@@ -70,7 +70,7 @@ class Limits:
     """Bounds on what one source may ask for, so no request can hang a worker."""
     max_source_chars: int = 20_000
     max_nodes: int = 10_000
-    max_depth: int = 500
+    max_depth: int = 200     # nesting of parentheses, calls and right operands
 
 
 class ParseError(ValueError):
@@ -203,7 +203,12 @@ class _Builder:
                                            f"(more than {self.limits.max_depth} levels)")
                 if isinstance(node, ast.Name):
                     self._check_name(node)
-                stack.extend((child, depth + 1) for child in reversed(self._children(node)))
+                children = self._children(node)
+                # A left operand does not nest: a + b + c + ... (a 1,000-term
+                # sum) stays shallow, a + (b + (c + ...)) does not.
+                for position, child in enumerate(children):
+                    left_operand = isinstance(node, ast.BinOp) and position == 0
+                    stack.append((child, depth if left_operand else depth + 1))
 
     def _collect_input_defaults(self, body: list[ast.stmt]) -> dict[str, float]:
         """`name = number` lines: inputs with a value, wherever they stand."""

@@ -1,0 +1,95 @@
+"""The course examples: data files that parse, with gradients equal to the
+closed forms on the slides."""
+
+import math
+
+import pytest
+
+from engine import load_examples
+from engine.examples import ExampleError, load_example
+
+EXAMPLES = load_examples()
+EXACT = dict(rel=1e-12, abs=0.0)  # closed forms differ only by float rounding
+
+
+def run(slug):
+    example = EXAMPLES[slug]
+    graph = example.parse()
+    graph.output.backward()
+    return example.values, {name: node.grad for name, node in graph.inputs.items()}, graph
+
+
+def test_the_six_course_examples_in_course_order():
+    assert list(EXAMPLES) == ["simple", "add-bias", "practical", "challenge-1",
+                              "challenge-2", "linear-regression"]
+    for example in EXAMPLES.values():
+        assert example.title and example.description and example.source
+
+
+@pytest.mark.parametrize("slug", ["simple", "practical"])
+def test_exp_loss_matches_the_slides(slug):
+    """∂ℓ/∂w = 2(y − y*)·y·x and ∂ℓ/∂b = 2(y − y*)·y with y = exp(wx + b)."""
+    v, grads, graph = run(slug)
+    y = math.exp(v["w"] * v["x"] + v["b"])
+    assert graph.output.data == pytest.approx((y - v["ystar"]) ** 2, **EXACT)
+    assert grads["w"] == pytest.approx(2 * (y - v["ystar"]) * y * v["x"], **EXACT)
+    assert grads["b"] == pytest.approx(2 * (y - v["ystar"]) * y, **EXACT)
+    assert grads["x"] == 0.0 and grads["ystar"] == 0.0  # data: no gradient
+
+
+def test_simple_has_the_slides_numbers():
+    _, grads, graph = run("simple")
+    names = graph.names
+    assert names["u"].data == 0.25 and names["v"].data == 2.25
+    assert grads["w"] == pytest.approx(80.5293954641633, rel=1e-12)
+    assert grads["b"] == pytest.approx(161.0587909283266, rel=1e-12)
+
+
+def test_add_bias():
+    v, grads, _ = run("add-bias")
+    assert grads["b"] == pytest.approx(2 * (v["x"] + v["b"] - v["zt"]), **EXACT)
+
+
+def test_challenge_1():
+    v, grads, _ = run("challenge-1")
+    y = math.exp(v["w"] * math.cos(v["x"]) + v["b"])
+    assert grads["w"] == pytest.approx(2 * (y - v["ystar"]) * y * math.cos(v["x"]), **EXACT)
+    assert grads["b"] == pytest.approx(2 * (y - v["ystar"]) * y, **EXACT)
+
+
+def test_challenge_2_cos_chain():
+    """s = p·x, t = cos s, u = w·t, v = u + b, y = exp v: v′ = 2(y − y*)·y,
+    w′ = v′·t, t′ = v′·w, s′ = t′·(−sin s), p′ = s′·x."""
+    v, grads, _ = run("challenge-2")
+    s = v["p"] * v["x"]
+    t = math.cos(s)
+    y = math.exp(v["w"] * t + v["b"])
+    v_prime = 2 * (y - v["ystar"]) * y
+    assert grads["b"] == pytest.approx(v_prime, **EXACT)
+    assert grads["w"] == pytest.approx(v_prime * t, **EXACT)
+    assert grads["p"] == pytest.approx(v_prime * v["w"] * -math.sin(s) * v["x"], **EXACT)
+
+
+def test_linear_regression():
+    v, grads, _ = run("linear-regression")
+    error = v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"] - v["y"]
+    assert grads["w1"] == pytest.approx(2 * error * v["x1"], **EXACT)
+    assert grads["w2"] == pytest.approx(2 * error * v["x2"], **EXACT)
+    assert grads["b"] == pytest.approx(2 * error, **EXACT)
+
+
+@pytest.mark.parametrize("text,line,reason", [
+    ('slug = "a"\ntitle = "t"\nsource = "x"\n[values\n', 4, "line 4"),
+    ('slug = "a"\ntitle = "t"\n[values]\nx = 1\n', 1, "'source' is missing"),
+    ('slug = "A b"\ntitle = "t"\nsource = "x"\n[values]\nx = 1\n', 1, "slug"),
+    ('slug = "a"\ntitle = "t"\nsource = "x"\n[values]\nx = "one"\n', 5, "not a number"),
+    ('slug = "a"\ntitle = "t"\nsource = """\nx +\n"""\n[values]\nx = 1\n', 4,
+     "syntax error"),
+])
+def test_malformed_example_files_say_file_line_and_reason(tmp_path, text, line, reason):
+    path = tmp_path / "lecture.toml"
+    path.write_text(text)
+    with pytest.raises(ExampleError) as caught:
+        load_example(path)
+    assert caught.value.path == str(path)
+    assert caught.value.line == line and reason in str(caught.value)
