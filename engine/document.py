@@ -72,7 +72,7 @@ class _Builder:
         for i, node in enumerate(self.trace.nodes):
             if node._prev:
                 operands = [self.display(self.trace_index(c), written) for c in node._prev]
-                written.append(notation.expression(node._op, operands, node._arg))
+                written.append(notation.expression(node._op, operands, node.arg))
             else:
                 written.append(self.names[i])
         return written
@@ -125,8 +125,8 @@ class _Builder:
         expression = self.expressions[i]
         return Node(id=i, name=value.label or None, label=label.text, tex=label.tex,
                     kind=self.kinds[i], op=op,
-                    symbol=notation.symbol_of(op, value._arg) if op else None,
-                    arg=value._arg, expression=expression.text,
+                    symbol=notation.symbol_of(op, value.arg) if op else None,
+                    arg=value.arg, expression=expression.text,
                     expression_tex=expression.tex, value=value.data, grad=grad,
                     requires_grad=value.requires_grad, is_output=is_output, x=x, y=y,
                     warnings=self.warnings(i, grad))
@@ -150,7 +150,7 @@ class _Builder:
         parent = self.trace.nodes[e.parent]
         operands = [self.display(self.trace_index(c)) for c in parent._prev]
         local = notation.local_derivatives(parent._op, operands, self.display(e.parent),
-                                           parent._arg)[e.index]
+                                           parent.arg)[e.index]
         return Edge(id=j, source=e.child, target=e.parent, index=e.index,
                     label=self.display(e.child).text, local_grad=e.local_grad,
                     local_grad_expr=local.text, local_grad_tex=local.tex,
@@ -159,7 +159,7 @@ class _Builder:
     def forward_step(self, k: int, step) -> ForwardStep:
         node = self.trace.nodes[step.node]
         with_numbers = notation.expression(node._op, [notation.number(v) for v in
-                                                      step.input_values], node._arg)
+                                                      step.input_values], node.arg)
         name, expression = self.display(step.node), self.expressions[step.node]
         value = notation.number(step.value)
         head = [name] if name.text != expression.text else []

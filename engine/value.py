@@ -31,6 +31,7 @@ from engine import safe_math
 from engine.safe_math import div, power
 
 _next_id = itertools.count().__next__
+_next_pass = itertools.count(1).__next__
 _by_id = attrgetter("_id")
 
 
@@ -38,17 +39,23 @@ class Value:
     """Stores a single scalar value, the gradient of an output with respect to
     it, and the op and inputs it was made from."""
 
-    __slots__ = ("data", "grad", "label", "requires_grad",
-                 "_op", "_a", "_b", "_da", "_db", "_arg", "_id", "_g")
+    # Slots that most nodes never use are left unset on the hot paths and
+    # read with getattr: `_label` (see `label`), `_arg` (x ** k only), and
+    # `_db` (binary ops only).
+    __slots__ = ("data", "grad", "requires_grad",
+                 "_op", "_a", "_b", "_da", "_db", "_arg", "_id", "_g", "_mark", "_label")
 
     def __init__(self, data, _children=(), _op="", label="", requires_grad=True):
         self.data = float(data)
         self.grad = 0.0
-        self.label = label
         self.requires_grad = requires_grad
         self._op = _op
         self._a = self._b = None
-        self._da = self._db = 0.0
+        self._id = _next_id()
+        self._g = 0.0
+        self._mark = 0
+        if label:
+            self._label = label
         if _children:
             # Only micrograd's own ops pass children; a node made by hand from
             # children carries no derivative.
@@ -57,9 +64,21 @@ class Value:
                 raise ValueError("a Value has at most two inputs")
             self._a = children[0]
             self._b = children[1] if len(children) == 2 else None
-        self._arg = None
-        self._id = _next_id()
-        self._g = 0.0
+            self._da = self._db = 0.0
+
+    @property
+    def label(self) -> str:
+        """The node's name ("" if none): the source's name, or micrograd's label."""
+        return getattr(self, "_label", "")
+
+    @label.setter
+    def label(self, name: str):
+        self._label = name
+
+    @property
+    def arg(self) -> float | None:
+        """The constant exponent k of a node made by ``x ** k``, else None."""
+        return getattr(self, "_arg", None)
 
     @property
     def _prev(self) -> tuple[Value, ...]:
@@ -99,7 +118,10 @@ class Value:
         a = self.data
         if not isinstance(other, Value):  # x ** k: k belongs to the op, as in micrograd
             k = float(other)
-            out = _unary(power(a, k), self, "**", k * power(a, k - 1.0))
+            if k == 2.0:  # the squared error: exact, and the hot path of every loss
+                out = _unary(a * a, self, "**", 2.0 * a)
+            else:
+                out = _unary(power(a, k), self, "**", k * power(a, k - 1.0))
             out._arg = k
             return out
         b = other.data
@@ -180,11 +202,28 @@ class Value:
         gradient (as PyTorch does: call it twice and the gradients double)."""
         if not self.requires_grad:
             return
+        # The nodes that need a gradient, then each after all of its parents:
+        # by decreasing id, since a node is always made after its inputs.
+        # `_mark` is the number of the last pass that reached a node: cheaper
+        # than a set of visited nodes.
+        mark = _next_pass()
+        self._mark = mark
+        nodes = [self]
+        keep = nodes.append
+        for node in nodes:  # grows while we walk it
+            a = node._a
+            if a is not None:
+                if a._mark is not mark and a.requires_grad:
+                    a._mark = mark
+                    keep(a)
+                b = node._b
+                if b is not None and b._mark is not mark and b.requires_grad:
+                    b._mark = mark
+                    keep(b)
+        nodes.sort(key=_by_id, reverse=True)
         self._g = 1.0  # every _g is 0 between passes
-        for node in _grad_nodes_output_first(self):
-            # All of node's parents are done (they have larger ids): its
-            # gradient for this pass is complete.
-            upstream = node._g
+        for node in nodes:
+            upstream = node._g  # complete: every parent has been done
             node._g = 0.0
             node.grad += upstream
             a = node._a
@@ -213,16 +252,15 @@ def _binary(data, a, b, op, local_a, local_b) -> Value:
     node = _new(Value)
     node.data = data
     node.grad = 0.0
-    node.label = ""
     node.requires_grad = a.requires_grad or b.requires_grad
     node._op = op
     node._a = a
     node._b = b
     node._da = local_a
     node._db = local_b
-    node._arg = None
     node._id = _next_id()
     node._g = 0.0
+    node._mark = 0
     return node
 
 
@@ -230,16 +268,14 @@ def _unary(data, a, op, local_a) -> Value:
     node = _new(Value)
     node.data = data
     node.grad = 0.0
-    node.label = ""
     node.requires_grad = a.requires_grad
     node._op = op
     node._a = a
     node._b = None
     node._da = local_a
-    node._db = 0.0
-    node._arg = None
     node._id = _next_id()
     node._g = 0.0
+    node._mark = 0
     return node
 
 
@@ -248,14 +284,12 @@ def _const(number) -> Value:
     node = _new(Value)
     node.data = float(number)
     node.grad = 0.0
-    node.label = ""
     node.requires_grad = False
     node._op = "const"
     node._a = node._b = None
-    node._da = node._db = 0.0
-    node._arg = None
     node._id = _next_id()
     node._g = 0.0
+    node._mark = 0
     return node
 
 
@@ -269,25 +303,4 @@ def topological_order(root: Value) -> list[Value]:
                 seen.add(child)
                 nodes.append(child)
     nodes.sort(key=_by_id)
-    return nodes
-
-
-def _grad_nodes_output_first(root: Value) -> list[Value]:
-    """The nodes the backward pass visits (those that require a gradient),
-    each after all of its parents: by decreasing id, since a node is always
-    made after its inputs."""
-    nodes = [root]
-    seen = {root}
-    add, keep = seen.add, nodes.append
-    for node in nodes:
-        a = node._a
-        if a is not None:
-            if a.requires_grad and a not in seen:
-                add(a)
-                keep(a)
-            b = node._b
-            if b is not None and b.requires_grad and b not in seen:
-                add(b)
-                keep(b)
-    nodes.sort(key=_by_id, reverse=True)
     return nodes
