@@ -1,0 +1,56 @@
+"""A real uvicorn server in a subprocess on a free port, for tests that need
+one (the CLI, the browser): started, polled until it answers, then stopped."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"no answer from {url} after {timeout} s")
+
+
+@contextmanager
+def running_server(command: list[str] | None = None, env: dict | None = None):
+    """Yield the base URL of a server started with `command` (default:
+    `chainrule serve` through `python -m app`) on a free port."""
+    port = free_port()
+    command = command or [sys.executable, "-m", "app", "serve"]
+    process = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port)],
+                               cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/healthz", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
