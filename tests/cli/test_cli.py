@@ -1,16 +1,15 @@
 """The command line: `chainrule serve` runs the app on the given port."""
 
 import json
-import shutil
 import subprocess
 import sys
 import urllib.request
 
-from live_server import running_server
+from live_server import running_server, script
 
 
 def test_chainrule_serve_answers_on_its_port():
-    executable = shutil.which("chainrule")
+    executable = script("chainrule")
     assert executable, "the console script is installed with the package"
     with running_server([executable, "serve"]) as base:
         with urllib.request.urlopen(f"{base}/api/examples/simple") as response:

