@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from engine import ParseError
+from engine.datasets import DataError
 from engine.examples import ExampleError
+from engine.training import TrainingError
 
 
 class ErrorDetail(BaseModel):
@@ -55,8 +57,14 @@ async def _on_example_error(request: Request, exc: ExampleError) -> JSONResponse
     return error_response(422, str(exc), exc.line, 0)
 
 
+async def _on_unrunnable(request: Request, exc: ValueError) -> JSONResponse:
+    return error_response(422, str(exc))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ParseError, _on_parse_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(HTTPException, _on_http_error)
     app.add_exception_handler(ExampleError, _on_example_error)
+    app.add_exception_handler(TrainingError, _on_unrunnable)
+    app.add_exception_handler(DataError, _on_unrunnable)

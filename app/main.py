@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
-from app.routers import api, pages
+from app.routers import api, pages, training
 from app.security import SecurityHeaders
 from engine import load_examples
 
@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(training.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(SecurityHeaders)

@@ -34,6 +34,18 @@ class GraphRequest(BaseModel):
         return values
 
 
+class TrainingSummary(BaseModel):
+    """How the course trains an example: what POST /api/train runs by default."""
+    optimizer: str
+    lr: float
+    steps: int
+    order: str = "random"
+    start: dict[str, float]
+    prediction: str | None = None
+    landscape: list[str] | None = Field(None, description="Two parameters to draw it over")
+    landscape_range: list[float] | None = Field(None, description="arange(start, stop, step)")
+
+
 class ExampleSummary(BaseModel):
     slug: str
     title: str
@@ -42,6 +54,18 @@ class ExampleSummary(BaseModel):
     values: dict[str, float]
     data: list[str]
     labels: dict[str, str]
+    training: TrainingSummary | None = None
+
+
+def summary_of(example: Example) -> ExampleSummary:
+    training = None
+    if example.training:
+        fields = {k: v for k, v in example.training.items() if k in TrainingSummary.model_fields}
+        training = TrainingSummary(**fields)
+    return ExampleSummary(slug=example.slug, title=example.title,
+                          description=example.description, source=example.source,
+                          values=example.values, data=example.data, labels=example.labels,
+                          training=training)
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -79,9 +103,7 @@ def post_graph(body: GraphRequest, settings: Settings = Depends(get_settings)) -
 @router.get("/examples", response_model=list[ExampleSummary])
 def list_examples(request: Request) -> list[ExampleSummary]:
     """The course examples, in the course's order."""
-    return [ExampleSummary(slug=e.slug, title=e.title, description=e.description,
-                           source=e.source, values=e.values, data=e.data, labels=e.labels)
-            for e in request.app.state.examples.values()]
+    return [summary_of(e) for e in request.app.state.examples.values()]
 
 
 @router.get("/examples/{slug}", response_model=Document,

@@ -19,9 +19,9 @@ def run(slug):
     return example.values, {name: node.grad for name, node in graph.inputs.items()}, graph
 
 
-def test_the_six_course_examples_in_course_order():
+def test_the_course_examples_in_course_order():
     assert list(EXAMPLES) == ["simple", "add-bias", "practical", "challenge-1",
-                              "challenge-2", "linear-regression"]
+                              "challenge-2", "linear-regression", "challenge-2-solution"]
     for example in EXAMPLES.values():
         assert example.title and example.description and example.source
 
