@@ -1,8 +1,11 @@
-"""`chainrule serve`: a thin shell over the app."""
+"""`chainrule serve` and `chainrule export`: a thin shell over the app."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from pathlib import Path
 
 import uvicorn
 
@@ -10,10 +13,69 @@ import uvicorn
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="chainrule", description="Backprop, node by node.")
     commands = parser.add_subparsers(dest="command", required=True)
+
     serve = commands.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument("--examples", action="append", default=[], metavar="PATH",
+                       help="a lecture's example file (.toml) or a folder of them; repeatable")
+    serve.add_argument("--database", metavar="FILE", help="where saved graphs live (SQLite)")
+
+    export = commands.add_parser("export", help="write one view as SVG, PNG or offline HTML")
+    export.add_argument("slug", help="a course example (or a lecture example with --examples)")
+    export.add_argument("--format", choices=["svg", "png", "html"], default="svg")
+    export.add_argument("--pass", dest="phase", choices=["forward", "backward"],
+                        default="backward")
+    export.add_argument("--step", type=int, default=None, help="default: the pass's end")
+    export.add_argument("--examples", action="append", default=[], metavar="PATH")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+
     args = parser.parse_args(argv)
     if args.command == "serve":
-        uvicorn.run("app.main:app", host=args.host, port=args.port)
+        return _serve(args)
+    return _export(args)
+
+
+def _check_examples(paths: list[str]) -> dict | None:
+    """Load the lecture files now, so a malformed one stops the start with
+    its file, line and reason instead of a traceback from every worker."""
+    from engine.examples import ExampleError, load_example_paths, load_examples
+    try:
+        return load_example_paths([Path(p) for p in paths], known=load_examples())
+    except ExampleError as exc:
+        print(f"chainrule: {exc}", file=sys.stderr)
+        return None
+
+
+def _serve(args) -> int:
+    if _check_examples(args.examples) is None:
+        return 2
+    # Every worker builds its app from the environment: the settings go there.
+    if args.examples:
+        os.environ["CHAINRULE_EXAMPLES"] = os.pathsep.join(
+            str(Path(p).resolve()) for p in args.examples)
+    if args.database:
+        os.environ["CHAINRULE_DATABASE"] = str(Path(args.database).resolve())
+    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
+                log_level="info")
+    return 0
+
+
+def _export(args) -> int:
+    from app.exports import ExportError, export_example
+    examples = _check_examples(args.examples)
+    if examples is None:
+        return 2
+    if args.slug not in examples:
+        print(f"chainrule: no example named '{args.slug}' (there are: "
+              f"{', '.join(examples)})", file=sys.stderr)
+        return 2
+    try:
+        data = export_example(examples[args.slug], args.format, args.phase, args.step)
+    except ExportError as exc:
+        print(f"chainrule: {exc}", file=sys.stderr)
+        return 1
+    Path(args.output).write_bytes(data)
+    print(f"wrote {args.output} ({len(data)} bytes)")
     return 0

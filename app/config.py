@@ -9,27 +9,38 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_database() -> Path:
+    """Per user: $XDG_DATA_HOME/chainrule/graphs.db (~/.local/share/...)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "chainrule" / "graphs.db"
 
 
 class Settings(BaseModel):
     max_source_chars: int = 20_000
     max_nodes: int = 10_000
-    max_depth: int = 500
-    max_body_bytes: int = 1_000_000
+    max_depth: int = 200
+    max_body_bytes: int = 5_000_000
+    max_document_bytes: int = 4_000_000
+    database: Path = Field(default_factory=default_database)
+    examples: list[Path] = Field([], description="Lecture example files or folders")
     static_dir: Path = PROJECT_ROOT / "static"
     templates_dir: Path = PROJECT_ROOT / "templates"
 
     @classmethod
     def from_env(cls) -> Settings:
-        """CHAINRULE_MAX_NODES=2000 sets max_nodes, and so on for each field."""
-        values = {}
+        """CHAINRULE_MAX_NODES=2000 sets max_nodes, and so on for each field;
+        CHAINRULE_EXAMPLES lists paths separated by the system's path separator."""
+        values: dict = {}
         for name in cls.model_fields:
             raw = os.environ.get(f"CHAINRULE_{name.upper()}")
             if raw is not None:
-                values[name] = raw
+                values[name] = [p for p in raw.split(os.pathsep) if p] if name == "examples" \
+                    else raw
         return cls(**values)
 
 

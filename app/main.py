@@ -7,9 +7,10 @@ from fastapi.staticfiles import StaticFiles
 
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
-from app.routers import api, pages, training
+from app.routers import api, graphs, pages, training
 from app.security import SecurityHeaders
-from engine import load_examples
+from app.storage import GraphStore
+from engine.examples import load_example_paths, load_examples
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -18,11 +19,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Backprop, node by node: graph documents of expressions "
                               "and of the course examples.")
     app.state.settings = settings
-    app.state.examples = load_examples()
+    app.state.examples = load_example_paths(settings.examples, known=load_examples())
+    app.state.store = GraphStore(settings.database)
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(training.router)
+    app.include_router(graphs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(SecurityHeaders)

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-LAYER_GAP = 130.0     # horizontal distance between layers
-ROW_GAP = 80.0        # vertical distance between rows
+LAYER_GAP = 170.0     # horizontal distance between layers: room for "u = 0.25" and "u′ = 161.1"
+ROW_GAP = 90.0        # vertical distance between rows
 MARGIN = 50.0
 _SPINE_PREFERENCE = {"op": 0, "data": 1, "constant": 2, "parameter": 3}
 

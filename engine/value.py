@@ -239,6 +239,12 @@ class Value:
         for node in topological_order(self):
             node.grad = 0.0
 
+    def show(self, server: str = "http://127.0.0.1:8000", **options) -> dict[str, str]:
+        """Send this graph to a chainrule server; in Jupyter, show it inline.
+        See engine.publish."""
+        from engine.publish import show  # the HTTP client only when asked for
+        return show(self, server, **options)
+
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
 

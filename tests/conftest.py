@@ -8,8 +8,8 @@ from app.main import create_app
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings()
+def settings(tmp_path) -> Settings:
+    return Settings(database=tmp_path / "graphs.db")
 
 
 @pytest.fixture

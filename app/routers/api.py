@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
+from app.svg_export import render_svg
 from engine import Document, Limits, document_of_parsed, parse
 from engine.examples import Example
 
@@ -104,6 +107,23 @@ def post_graph(body: GraphRequest, settings: Settings = Depends(get_settings)) -
 def list_examples(request: Request) -> list[ExampleSummary]:
     """The course examples, in the course's order."""
     return [summary_of(e) for e in request.app.state.examples.values()]
+
+
+SVG_RESPONSE = {200: {"content": {"image/svg+xml": {}}, "description": "One frame as SVG"},
+                404: {"model": ErrorBody, "description": "Not found"}}
+
+
+def svg_response(document: Document, phase: str, step: int | None) -> Response:
+    return Response(render_svg(document, phase, step), media_type="image/svg+xml")
+
+
+@router.get("/examples/{slug}.svg", response_class=Response, responses=SVG_RESPONSE)
+def get_example_svg(slug: str, request: Request,
+                    phase: Literal["forward", "backward"] = Query("backward", alias="pass"),
+                    step: int | None = Query(None, ge=0, description="Default: the pass's end")
+                    ) -> Response:
+    """One frame of an example, drawn on the server, for slides that take images."""
+    return svg_response(example_document(find_example(request, slug)), phase, step)
 
 
 @router.get("/examples/{slug}", response_model=Document,

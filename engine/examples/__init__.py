@@ -43,9 +43,20 @@ class Example:
         return parse(self.source, self.values, self.data)
 
 
+def _line_of(text: str, key: str) -> int:
+    """The line where `key` is set (or its table starts), else 1."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*\[?{re.escape(key)}\b", line):
+            return number
+    return 1
+
+
 def load_example(path: Path) -> Example:
     """Read and check one example file; raises ExampleError."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExampleError(path, 0, f"cannot read it: {exc}") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -53,10 +64,7 @@ def load_example(path: Path) -> Example:
         raise ExampleError(path, int(match.group(1)) if match else 1, str(exc)) from None
 
     def line_of(key: str) -> int:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if re.match(rf"\s*\[?{re.escape(key)}\b", line):
-                return number
-        return 1
+        return _line_of(text, key)
 
     for key, kind in (("slug", str), ("title", str), ("source", str), ("values", dict)):
         if not isinstance(raw.get(key), kind):
@@ -66,7 +74,9 @@ def load_example(path: Path) -> Example:
     for name, value in raw["values"].items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ExampleError(path, line_of(name), f"the value of '{name}' is not a number")
-    example = Example(slug=raw["slug"], title=raw["title"], source=raw["source"].strip(),
+    source = raw["source"].rstrip()
+    blank_lines_before = len(source) - len(source.lstrip("\n"))
+    example = Example(slug=raw["slug"], title=raw["title"], source=source.lstrip("\n"),
                       values={k: float(v) for k, v in raw["values"].items()},
                       data=list(raw.get("data", [])), labels=dict(raw.get("labels", {})),
                       description=" ".join(raw.get("description", "").split()),
@@ -74,17 +84,33 @@ def load_example(path: Path) -> Example:
     try:
         example.parse()
     except ParseError as exc:
-        source_line = line_of("source") + exc.line  # the source starts after `source = """`
+        # The source starts on the line after `source = """`.
+        source_line = line_of("source") + blank_lines_before + exc.line
         raise ExampleError(path, source_line, f"in the source: {exc.message}") from None
     return example
 
 
 def load_examples(folder: Path = BUILTIN_FOLDER) -> dict[str, Example]:
     """Every example file in `folder`, by slug, in file-name order."""
-    examples: dict[str, Example] = {}
-    for path in sorted(folder.glob("*.toml")):
-        example = load_example(path)
-        if example.slug in examples:
-            raise ExampleError(path, 1, f"the slug '{example.slug}' is used twice")
-        examples[example.slug] = example
+    return load_example_paths([folder])
+
+
+def load_example_paths(paths: list[Path], known: dict[str, Example] | None = None
+                       ) -> dict[str, Example]:
+    """Example files and folders of them, added after `known` (the built-in
+    examples, say); a slug used twice is an error."""
+    examples = dict(known or {})
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = sorted(path.glob("*.toml"))
+        elif path.is_file():
+            files = [path]
+        else:
+            raise ExampleError(path, 0, "no such file or folder")
+        for file in files:
+            example = load_example(file)
+            if example.slug in examples:
+                raise ExampleError(file, _line_of(file.read_text(encoding="utf-8"), "slug"),
+                                   f"the slug '{example.slug}' is already taken")
+            examples[example.slug] = example
     return examples

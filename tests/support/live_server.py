@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -44,12 +45,16 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) ->
 @contextmanager
 def running_server(command: list[str] | None = None, env: dict | None = None):
     """Yield the base URL of a server started with `command` (default:
-    `chainrule serve` through `python -m app`) on a free port."""
+    `chainrule serve` through `python -m app`) on a free port, with its saved
+    graphs in a fresh temporary database unless `env` names one."""
     port = free_port()
     command = command or [sys.executable, "-m", "app", "serve"]
+    scratch = tempfile.mkdtemp(prefix="chainrule-test-")
+    environment = {**os.environ, "CHAINRULE_DATABASE": os.path.join(scratch, "graphs.db"),
+                   **(env or {})}
     process = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port)],
-                               cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               cwd=PROJECT_ROOT, env=environment,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/healthz", process)
