@@ -29,8 +29,9 @@ class ErrorBody(BaseModel):
     detail: ErrorDetail
 
 
-def error_response(status: int, message: str, line: int = 0, column: int = 0) -> JSONResponse:
-    return JSONResponse(status_code=status,
+def error_response(status: int, message: str, line: int = 0, column: int = 0,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, headers=headers,
                         content={"detail": {"message": message, "line": line, "column": column}})
 
 
@@ -50,7 +51,7 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
 
 async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "request refused"
-    return error_response(exc.status_code, detail)
+    return error_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
 
 async def _on_example_error(request: Request, exc: ExampleError) -> JSONResponse:

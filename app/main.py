@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
+from app.limits import BodyLimit, HeavyJobs
 from app.routers import api, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
@@ -21,6 +22,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.examples = load_example_paths(settings.examples, known=load_examples())
     app.state.store = GraphStore(settings.database)
+    app.state.heavy = HeavyJobs(settings.max_heavy_jobs, settings.heavy_queue_seconds,
+                                settings.job_time_limit)
+    app.state.example_documents = {}  # slug → document JSON: examples never change
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)
     app.include_router(api.router)
@@ -28,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", tags=["health"])

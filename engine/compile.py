@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +67,7 @@ FLOAT_FUNCTIONS = {
     "relu_local": lambda x: 1.0 if x > 0.0 else 0.0,
     "sign": lambda x: 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0),
     "pow_exponent_local": _pow_exponent_local,
-    "isfinite": math.isfinite, "INF": math.inf, "NAN": math.nan,
+    "isfinite": math.isfinite, "INF": math.inf, "NAN": math.nan, "monotonic": time.monotonic,
 }
 
 
@@ -298,11 +299,12 @@ def value_and_grad_array(program: Program):
 
 
 def sgd_loop(program: Program):
-    """f(start, columns, order, lr, stride) runs SGD with batches of one, the
-    sample of step t being columns[...][order[t]], and answers
+    """f(start, columns, order, lr, stride, deadline) runs SGD with batches of
+    one, the sample of step t being columns[...][order[t]], and answers
     (recorded_steps, recorded_params, recorded_losses, final_params, steps_done):
     the parameters before step t and that step's loss, every `stride` steps.
-    It stops at the end of a stride once a parameter or the loss is not finite.
+    It stops at the end of a stride once a parameter or the loss is not
+    finite, or time.monotonic() has passed `deadline`.
     """
     params, data = program.param_vars, program.data_vars
     load = [f"{d} = c{j}[j]" for j, d in enumerate(data)]
@@ -323,10 +325,11 @@ def sgd_loop(program: Program):
             "    for j in chunk[1:]:",
             *("        " + line for line in step),
             "    done = first + len(chunk)",
-            f"    if not ({finite} and isfinite(loss)):",
+            f"    if not ({finite} and isfinite(loss)) or monotonic() > deadline:",
             "        break",
             f"return steps, trajectory, losses, {_tuple(params)}, done"]
-    return _float_function("sgd", ["start", "columns", "order", "lr", "stride"], body)
+    return _float_function("sgd", ["start", "columns", "order", "lr", "stride", "deadline"],
+                           body)
 
 
 def split_forward(program: Program, varying: str) -> tuple[list[Line], list[Line]]:
@@ -344,9 +347,10 @@ def split_forward(program: Program, varying: str) -> tuple[list[Line], list[Line
 
 
 def landscape_function(program: Program, row_param: int):
-    """f(params..., data..., rows) → loss sums: for each value r of `rows`
-    (parameter number `row_param`), the sum over the last axis of the loss
-    with that parameter set to r; the lines that do not depend on it run once."""
+    """f(params..., data..., rows, shape, deadline) → loss sums: for each
+    value r of `rows` (parameter number `row_param`), the sum over the last
+    axis of the loss with that parameter set to r; the lines that do not
+    depend on it run once. None if time.monotonic() passes `deadline`."""
     varying = program.param_vars[row_param]
     before, inside = split_forward(program, varying)
     body = [str(line) for line in before] + [
@@ -354,7 +358,10 @@ def landscape_function(program: Program, row_param: int):
         f"for {varying} in rows:",
         *("    " + str(line) for line in inside),
         "    sums.append(broadcast_to(loss, shape).sum(axis=-1))",
+        "    if monotonic() > deadline:",
+        "        return None",
         "return sums"]
-    namespace = {**ARRAY_FUNCTIONS, "broadcast_to": np.broadcast_to}
-    return _function("landscape", program.param_vars + program.data_vars + ["rows", "shape"],
+    namespace = {**ARRAY_FUNCTIONS, "broadcast_to": np.broadcast_to, "monotonic": time.monotonic}
+    return _function("landscape",
+                     program.param_vars + program.data_vars + ["rows", "shape", "deadline"],
                      body, namespace)

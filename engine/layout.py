@@ -26,6 +26,7 @@ import networkx as nx
 LAYER_GAP = 170.0     # horizontal distance between layers: room for "u = 0.25" and "u′ = 161.1"
 ROW_GAP = 90.0        # vertical distance between rows
 MARGIN = 50.0
+MAX_BENDS = 6
 _SPINE_PREFERENCE = {"op": 0, "data": 1, "constant": 2, "parameter": 3}
 
 
@@ -64,7 +65,12 @@ def layout(kinds: list[str], edges: list[tuple[int, int]], output: int) -> Layou
             continue
         previous = parent
         chain = []
-        for lay in range(layer[parent] - 1, layer[child], -1):
+        span = layer[parent] - layer[child] - 1
+        # Bend points keep long edges clear of nodes; past MAX_BENDS layers
+        # (a parameter shared across a long sum) they would cost more than
+        # they help, and the edge is drawn straight.
+        crossed = range(layer[parent] - 1, layer[child], -1) if span <= MAX_BENDS else ()
+        for lay in crossed:
             dummy = ("dummy", child, parent, lay)
             units_in_layer.setdefault(lay, []).append(dummy)
             unit_parents[dummy] = [previous]
@@ -154,10 +160,12 @@ def _layers(kinds, graph, attached) -> dict[int, int]:
         inputs = [c for c in graph.predecessors(n) if c not in attached]
         layer[n] = 1 + max((layer[c] for c in inputs), default=-1)
         graph.nodes[n]["depth"] = layer[n]
-    # Inputs move right, next to the first op that uses them.
-    for n in graph.nodes:
-        if graph.in_degree(n) == 0 and n not in attached and graph.out_degree(n):
-            layer[n] = min(layer[p] for p in graph.successors(n)) - 1
+    # Every node moves right, next to the first op that uses it: inputs join
+    # their op, and a term of a long sum sits beside the + that takes it
+    # instead of far left with an edge across the whole picture.
+    for n in reversed(list(nx.topological_sort(graph))):
+        if n not in attached and graph.out_degree(n):
+            layer[n] = max(layer[n], min(layer[p] for p in graph.successors(n)) - 1)
     for p, owner in attached.items():
         layer[p] = layer[owner]
     low = min(layer.values())

@@ -12,6 +12,7 @@ errors).
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +39,7 @@ class TrainingSpec:
     order: str = "random"               # sgd: "random" (seeded) or "cyclic" (t mod N)
     seed: int = 0
     max_points: int = 500               # recorded points at most, besides the last
+    time_limit: float = math.inf        # seconds; over it, TrainingError
 
 
 @dataclass
@@ -106,8 +108,11 @@ class Trainer:
         stride = max(1, math.ceil(spec.steps / spec.max_points))
         columns = [spec.columns[name].tolist() for name in self.data]
         start = tuple(float(spec.start[name]) for name in self.params)
+        deadline = time.monotonic() + spec.time_limit
         steps, trajectory, losses, final, done = self._sgd(start, columns, self.order(spec),
-                                                           float(spec.lr), stride)
+                                                           float(spec.lr), stride, deadline)
+        if done < spec.steps and time.monotonic() > deadline:
+            self._too_long(spec)
         final_map = dict(zip(self.params, final))
         final_loss = self.objective(final_map, spec.columns, "mean")
         return TrainingResult(
@@ -123,8 +128,11 @@ class Trainer:
         values = [float(spec.start[name]) for name in self.params]
         steps, losses, trajectory = [], [], []
         done, diverged = 0, False
+        deadline = time.monotonic() + spec.time_limit
         with np.errstate(all="ignore"):
             for t in range(spec.steps):
+                if time.monotonic() > deadline:
+                    self._too_long(spec)
                 loss, grads = self._batch(*values, *columns)
                 total = float(np.sum(loss))
                 if t % stride == 0:
@@ -194,12 +202,20 @@ class Trainer:
         arguments = [values[n] for n in self.params]
         arguments += [spec.columns[n][None, :] for n in self.data]
         with np.errstate(all="ignore"):
-            sums = np.array(function(*arguments, [float(v) for v in loop_values],
-                                     (len(across_values), rows)))
+            sums = function(*arguments, [float(v) for v in loop_values],
+                            (len(across_values), rows), time.monotonic() + spec.time_limit)
+        if sums is None:
+            self._too_long(spec)
+        sums = np.array(sums)
         grid = sums if loop_y else sums.T
         return grid / rows if reduction == "mean" else grid
 
     # --- checks ------------------------------------------------------------------------
+
+    @staticmethod
+    def _too_long(spec: TrainingSpec):
+        raise TrainingError(f"this run takes longer than the limit of {spec.time_limit:g} s: "
+                            "ask for fewer steps, fewer rows or a smaller grid")
 
     def _rows(self, spec: TrainingSpec) -> int:
         return len(next(iter(spec.columns.values()))) if spec.columns else 1

@@ -97,10 +97,23 @@ def find_example(request: Request, slug: str) -> Example:
     return example
 
 
-@router.post("/graph", response_model=Document, responses=_ERRORS)
-def post_graph(body: GraphRequest, settings: Settings = Depends(get_settings)) -> Response:
+async def example_json(request: Request, slug: str) -> str:
+    """An example's document as JSON, made once per process (examples are fixed)."""
+    cache = request.app.state.example_documents
+    if slug not in cache:
+        example = find_example(request, slug)
+        document = await request.app.state.heavy.run(example_document, example)
+        cache[slug] = document.to_json()
+    return cache[slug]
+
+
+@router.post("/graph", response_model=Document,
+             responses={**_ERRORS, 503: {"model": ErrorBody, "description": "Busy: retry"}})
+async def post_graph(body: GraphRequest, request: Request,
+                     settings: Settings = Depends(get_settings)) -> Response:
     """Parse a source, run the forward and backward passes, answer the document."""
-    return document_response(graph_document(body, settings))
+    document = await request.app.state.heavy.run(graph_document, body, settings)
+    return document_response(document)
 
 
 @router.get("/examples", response_model=list[ExampleSummary])
@@ -118,16 +131,18 @@ def svg_response(document: Document, phase: str, step: int | None) -> Response:
 
 
 @router.get("/examples/{slug}.svg", response_class=Response, responses=SVG_RESPONSE)
-def get_example_svg(slug: str, request: Request,
-                    phase: Literal["forward", "backward"] = Query("backward", alias="pass"),
-                    step: int | None = Query(None, ge=0, description="Default: the pass's end")
-                    ) -> Response:
+async def get_example_svg(slug: str, request: Request,
+                          phase: Literal["forward", "backward"] = Query("backward", alias="pass"),
+                          step: int | None = Query(None, ge=0,
+                                                   description="Default: the pass's end")
+                          ) -> Response:
     """One frame of an example, drawn on the server, for slides that take images."""
-    return svg_response(example_document(find_example(request, slug)), phase, step)
+    document = Document.model_validate_json(await example_json(request, slug))
+    return svg_response(document, phase, step)
 
 
 @router.get("/examples/{slug}", response_model=Document,
             responses={404: {"model": ErrorBody, "description": "No such example"}})
-def get_example(slug: str, request: Request) -> Response:
+async def get_example(slug: str, request: Request) -> Response:
     """The document of one course example."""
-    return document_response(example_document(find_example(request, slug)))
+    return Response(await example_json(request, slug), media_type="application/json")

@@ -150,11 +150,17 @@ def _graph_and_spec(body: TrainRequest, request: Request, settings: Settings):
 
 
 @router.post("/train", response_model=TrainResponse,
-             responses={422: {"model": ErrorBody, "description": "The run cannot be made"}})
-def train(body: TrainRequest, request: Request,
-          settings: Settings = Depends(get_settings)) -> Response:
+             responses={422: {"model": ErrorBody, "description": "The run cannot be made"},
+                        503: {"model": ErrorBody, "description": "Busy: retry"}})
+async def train(body: TrainRequest, request: Request,
+                settings: Settings = Depends(get_settings)) -> Response:
     """Train the parameters of a graph on its data and answer the run."""
+    return await request.app.state.heavy.run(run_training, body, request, settings)
+
+
+def run_training(body: TrainRequest, request: Request, settings: Settings) -> Response:
     parsed, spec, prediction, labels, data = _graph_and_spec(body, request, settings)
+    spec.time_limit = settings.job_time_limit
     data = [n for n in data if n in parsed.inputs]
     trainer = Trainer(parsed, list(spec.start), data)
     result = trainer.train(spec)
