@@ -51,6 +51,8 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
 
 async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code == 400:  # FastAPI's "error parsing the body": bad input like any other
+        return error_response(422, f"the request body cannot be read: {detail}")
     return error_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
 

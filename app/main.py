@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
+from app.openapi import install_openapi
 from app.routers import api, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(training.router)
     app.include_router(graphs.router)
     app.include_router(pages.router)
+    install_openapi(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

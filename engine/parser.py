@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass, field
 
 from engine.value import Value
@@ -429,7 +430,9 @@ def parse(source: str, values: dict[str, float] | None = None,
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     positions = _Positions(source)
     try:
-        module = ast.parse(positions.rewritten(), mode="exec")
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like
+            warnings.simplefilter("ignore")
+            module = ast.parse(positions.rewritten(), mode="exec")
     except SyntaxError as exc:
         line = exc.lineno or 1
         column = positions.column(line, (exc.offset or 1) - 1)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
+                      WithJsonSchema)
 
 DOCUMENT_VERSION = 1
 NON_FINITE = ("Infinity", "-Infinity", "NaN")
@@ -26,15 +27,24 @@ def encode_number(x: float) -> float | str:
     return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
 
 
+def decode_number(x):
+    """The three strings stand for the non-finite floats; anything else is
+    checked strictly (no true/false, no numeric strings)."""
+    return float(x) if isinstance(x, str) and x in NON_FINITE else x
+
+
 Number = Annotated[
     float,
+    BeforeValidator(decode_number),
     PlainSerializer(encode_number, when_used="json"),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"enum": list(NON_FINITE)}]}),
 ]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    # Strict: a document sent back to us (a saved graph) is checked as the
+    # schema says, with no silent coercion of false to 0.0.
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", strict=True)
 
 
 class Node(_Model):

@@ -150,7 +150,8 @@ def _graph_and_spec(body: TrainRequest, request: Request, settings: Settings):
 
 
 @router.post("/train", response_model=TrainResponse,
-             responses={422: {"model": ErrorBody, "description": "The run cannot be made"},
+             responses={404: {"model": ErrorBody, "description": "No such example"},
+                        422: {"model": ErrorBody, "description": "The run cannot be made"},
                         503: {"model": ErrorBody, "description": "Busy: retry"}})
 async def train(body: TrainRequest, request: Request,
                 settings: Settings = Depends(get_settings)) -> Response:
