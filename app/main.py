@@ -9,7 +9,7 @@ from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
-from app.routers import api, graphs, pages, training
+from app.routers import api, docs, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
 from engine.examples import load_example_paths, load_examples
@@ -17,7 +17,7 @@ from engine.examples import load_example_paths, load_examples
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="chainrule", version="0.1.0",
+    app = FastAPI(title="chainrule", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Backprop, node by node: graph documents of expressions "
                               "and of the course examples.")
     app.state.settings = settings
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(training.router)
     app.include_router(graphs.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     install_openapi(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

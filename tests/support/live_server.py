@@ -42,6 +42,24 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) ->
     raise RuntimeError(f"no answer from {url} after {timeout} s")
 
 
+class Server(str):
+    """A server's base URL that also knows the server's process id."""
+    pid: int
+
+    def process_ids(self) -> list[int]:
+        """The server and its worker processes (uvicorn --workers)."""
+        found, stack = [], [self.pid]
+        while stack:
+            pid = stack.pop()
+            found.append(pid)
+            try:
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    stack.extend(int(c) for c in (task / "children").read_text().split())
+            except OSError:
+                pass
+        return found
+
+
 @contextmanager
 def running_server(command: list[str] | None = None, env: dict | None = None):
     """Yield the base URL of a server started with `command` (default:
@@ -55,7 +73,8 @@ def running_server(command: list[str] | None = None, env: dict | None = None):
     process = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port)],
                                cwd=PROJECT_ROOT, env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         wait_until_up(f"{base}/healthz", process)
         yield base
