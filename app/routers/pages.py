@@ -1,18 +1,253 @@
-"""HTML pages: each one shows exactly what its JSON twin under /api answers."""
+"""HTML pages: each one shows exactly what its JSON twin under /api answers.
+
+    /                          the course examples and the expression form
+    /examples/{slug}           the player on one course example
+    /graph?source=&values=&data=&labels=&title=
+                               the player on any expression; the URL is the state
+    /graphs/{id}               the player on a saved graph (POST /api/graphs)
+    /embed/examples/{slug}     the player alone, to be framed by any site
+    /embed/graph?...           /embed/graphs/{id}
+
+The document is computed by the same functions as /api/examples/{slug} and
+/api/graph and handed to the page in a JSON data block (CSP allows no inline
+script; a `type="application/json"` block is never executed). The player's
+own state (pass, step, speed, big, runs, autoplay, controls) is read from the
+URL by the page's script.
+
+In the URL, `values` and `labels` are written `w:0.5,b:2` and `data` is
+written `x,ystar`: names are identifiers, so `:` and `,` never clash.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
-from app.config import get_settings
+from app.routers.api import GraphRequest, example_document, graph_document
+from engine import ParseError
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-templates = Jinja2Templates(directory=str(get_settings().templates_dir))
+
+KATEX = "vendor/katex-0.16.22.min.js"
+KATEX_CSS = "vendor/katex-0.16.22.min.css"
+D3 = "vendor/d3-7.9.0.min.js"
+
+
+# --- templates and static URLs -------------------------------------------------
+
+def static_versions(static_dir: Path) -> dict[str, str]:
+    """A short content hash per static file. An ES module's imports are fetched
+    without the entry's query string, so every `js/` file gets one hash of the
+    whole js folder: a change to any module changes the entry's URL."""
+    versions: dict[str, str] = {}
+    js = hashlib.sha1()
+    for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(static_dir).as_posix()
+        content = path.read_bytes()
+        versions[relative] = hashlib.sha1(content).hexdigest()[:10]
+        if relative.startswith("js/"):
+            js.update(relative.encode() + b"\0" + content)
+    for relative in versions:
+        if relative.startswith("js/"):
+            versions[relative] = js.hexdigest()[:10]
+    return versions
+
+
+def page_templates(request: Request) -> Jinja2Templates:
+    """The app's templates with their `static_url` global, built once per app."""
+    state = request.app.state
+    templates = getattr(state, "page_templates", None)
+    if templates is None:
+        settings = state.settings
+        versions = static_versions(Path(settings.static_dir))
+
+        def static_url(path: str) -> str:
+            return f"/static/{path}?v={versions[path]}"
+
+        templates = Jinja2Templates(directory=str(settings.templates_dir))
+        templates.env.globals.update(static_url=static_url, KATEX=KATEX,
+                                     KATEX_CSS=KATEX_CSS, D3=D3)
+        state.page_templates = templates
+    return templates
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200):
+    base = {"page": name.removesuffix(".html"), "big": request.query_params.get("big") == "1"}
+    return page_templates(request).TemplateResponse(request, name, base | context,
+                                                    status_code=status_code)
+
+
+# --- the form's state in the URL ------------------------------------------------
+
+def parse_pairs(text: str) -> dict[str, str]:
+    """`w:0.5,b:2` → {"w": "0.5", "b": "2"}; items without a colon are skipped."""
+    pairs = {}
+    for item in text.split(","):
+        name, colon, value = item.partition(":")
+        if colon and name.strip():
+            pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def form_of(request: Request) -> dict[str, Any]:
+    """The expression form's fields, as the URL gives them."""
+    query = request.query_params
+    return {
+        "source": query.get("source", ""),
+        "values": parse_pairs(query.get("values", "")),
+        "data": [name.strip() for name in query.get("data", "").split(",") if name.strip()],
+        "labels": parse_pairs(query.get("labels", "")),
+        "title": query.get("title") or None,
+    }
+
+
+def graph_query(source: str, values: dict, data: list[str], labels: dict,
+                title: str | None = None) -> str:
+    """The query string of /graph for a form, written as the page's script writes it."""
+    params = {"source": source.strip(),
+              "values": ",".join(f"{name}:{value:g}" for name, value in values.items()),
+              "data": ",".join(data),
+              "labels": ",".join(f"{name}:{label}" for name, label in labels.items())}
+    if title:
+        params["title"] = title
+    return urlencode({k: v for k, v in params.items() if v}, safe=":,*", quote_via=quote)
+
+
+def locate(error: dict | None, source: str) -> dict | None:
+    """Add the source line an error points at and a caret under its column."""
+    if error is None or error["line"] < 1:
+        return error
+    lines = source.splitlines()
+    if error["line"] > len(lines):
+        return error
+    text = lines[error["line"] - 1]
+    before = max(error["column"] - 1, 0)
+    prefix = "".join("\t" if c == "\t" else " " for c in text[:before])
+    return error | {"text": text, "caret": prefix.ljust(before) + "^"}
+
+
+def graph_of(request: Request, form: dict[str, Any]) -> tuple[dict | None, dict | None]:
+    """(document, None) or (None, error) for the form's source, as POST /api/graph
+    would answer it; the error has the API's shape: message, line, column."""
+    if not form["source"].strip():
+        return None, None
+    values = {}
+    for name, text in form["values"].items():
+        try:
+            values[name] = float(text)
+        except ValueError:
+            return None, {"message": f"the value of '{name}' is not a number: {text!r}",
+                          "line": 0, "column": 0}
+        if not math.isfinite(values[name]):
+            return None, {"message": f"the value of '{name}' must be a finite number",
+                          "line": 0, "column": 0}
+    try:
+        body = GraphRequest(source=form["source"], values=values, data=form["data"],
+                            labels=form["labels"], title=form["title"])
+        document = graph_document(body, request.app.state.settings)
+    except ParseError as exc:
+        return None, {"message": exc.message, "line": exc.line, "column": exc.column}
+    except ValidationError as exc:
+        return None, {"message": "; ".join(e["msg"] for e in exc.errors()[:3]),
+                      "line": 0, "column": 0}
+    return json.loads(document.to_json()), None
+
+
+def inputs_of(document: dict | None, form: dict[str, Any]) -> list[dict[str, Any]]:
+    """The form's rows: one per input of the document, else one per given value."""
+    if document is None:
+        return [{"name": name, "value": value, "data": name in form["data"]}
+                for name, value in form["values"].items()]
+    return [{"name": node["name"], "value": form["values"].get(node["name"], node["value"]),
+             "data": node["kind"] == "data"}
+            for node in document["nodes"] if node["kind"] in ("parameter", "data")]
+
+
+# --- pages ----------------------------------------------------------------------
+
+SAVED_ID = re.compile(r"^[0-9a-f]{12,64}$")
+
+
+def not_found(request: Request, what: str, name: str, embed: bool):
+    return render(request, "404.html", {"what": what, "name": name, "embed": embed},
+                  status_code=404)
+
+
+def example_page(request: Request, slug: str, embed: bool):
+    example = request.app.state.examples.get(slug)
+    if example is None:
+        return not_found(request, "example", slug, embed)
+    document = json.loads(example_document(example).to_json())
+    edit_url = "/graph?" + graph_query(example.source, example.values, example.data,
+                                       example.labels)
+    return render(request, "embed.html" if embed else "example.html",
+                  {"example": example, "document": document, "embed": embed,
+                   "title": example.title, "edit_url": edit_url})
+
+
+def graph_page(request: Request, embed: bool):
+    form = form_of(request)
+    document, error = graph_of(request, form)
+    error = locate(error, form["source"])
+    title = form["title"] or (document or {}).get("title") or "Your expression"
+    return render(request, "embed.html" if embed else "graph.html",
+                  {"form": form, "document": document, "error": error, "embed": embed,
+                   "inputs": inputs_of(document, form), "title": title})
+
+
+def saved_page(request: Request, graph_id: str, embed: bool):
+    saved = request.app.state.store.load(graph_id) if SAVED_ID.match(graph_id) else None
+    if saved is None:
+        return not_found(request, "saved graph", graph_id, embed)
+    document = json.loads(saved)
+    title = document.get("title") or "A saved graph"
+    return render(request, "embed.html" if embed else "saved.html",
+                  {"document": document, "embed": embed, "title": title, "graph_id": graph_id})
 
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request):
-    examples = list(request.app.state.examples.values())
-    return templates.TemplateResponse(request, "index.html", {"examples": examples})
+    form = form_of(request)
+    return render(request, "index.html",
+                  {"examples": list(request.app.state.examples.values()), "form": form,
+                   "inputs": inputs_of(None, form), "error": None, "embed": False})
+
+
+@router.get("/examples/{slug}", response_class=HTMLResponse)
+def example(request: Request, slug: str):
+    return example_page(request, slug, embed=False)
+
+
+@router.get("/graph", response_class=HTMLResponse)
+def graph(request: Request):
+    return graph_page(request, embed=False)
+
+
+@router.get("/embed/examples/{slug}", response_class=HTMLResponse)
+def embed_example(request: Request, slug: str):
+    return example_page(request, slug, embed=True)
+
+
+@router.get("/embed/graph", response_class=HTMLResponse)
+def embed_graph(request: Request):
+    return graph_page(request, embed=True)
+
+
+@router.get("/graphs/{graph_id}", response_class=HTMLResponse)
+def saved(request: Request, graph_id: str):
+    return saved_page(request, graph_id, embed=False)
+
+
+@router.get("/embed/graphs/{graph_id}", response_class=HTMLResponse)
+def embed_saved(request: Request, graph_id: str):
+    return saved_page(request, graph_id, embed=True)

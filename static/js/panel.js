@@ -1,0 +1,157 @@
+/* The board under the graph: which step this is, the chain rule of the step
+   typeset with KaTeX (the document's `tex`), where the gradient flows next,
+   and the gradients of the output with respect to the parameters, with the
+   accumulation demo (backward() run again adds to .grad). */
+
+import { exact, fmt, isAtomic, num, prime, texNumber } from './format.js';
+import { accumulates } from './scene.js';
+
+function typeset(target, tex, text) {
+  if (target.last === tex) return;
+  target.last = tex;
+  target.textContent = '';
+  if (!tex) return;
+  if (window.katex) {
+    window.katex.render(tex, target, { displayMode: true, throwOnError: false, output: 'html' });
+  } else {
+    target.textContent = text;
+  }
+}
+
+function wrapTex(node) {
+  return isAtomic(node.label) ? node.tex : `\\left(${node.tex}\\right)`;
+}
+
+function item(list, attrs, parts) {
+  const li = document.createElement('li');
+  for (const [key, value] of Object.entries(attrs)) li.setAttribute(key, value);
+  for (const [cls, text] of parts) {
+    const span = document.createElement('span');
+    if (cls) span.className = cls;
+    span.textContent = text;
+    li.appendChild(span);
+  }
+  list.appendChild(li);
+  return li;
+}
+
+/** The words and the TeX of one frame. */
+function explain(doc, passes, scene) {
+  const output = doc.nodes[doc.output];
+  const step = scene.currentStep;
+  if (step) return { text: step.text, tex: step.tex };
+  if (scene.pass === 'forward') {
+    const inputs = doc.nodes.filter((n) => n.kind === 'parameter' || n.kind === 'data');
+    return {
+      text: `The inputs: ${inputs.map((n) => `${n.label} = ${fmt(num(n.value))}`).join(', ')}.`,
+      tex: inputs.map((n) => `${n.tex} = ${texNumber(num(n.value))}`).join(',\\quad '),
+    };
+  }
+  return {
+    text: `Start from the output: ${prime(output.label)} = 1. Each node's gradient is the sum, `
+      + 'over the arrows leaving it, of the gradient at the arrow\'s end times the local derivative on the arrow.',
+    tex: `u' = \\frac{\\partial ${output.tex}}{\\partial u} = \\sum_{u \\to p} p' \\cdot \\frac{\\partial p}{\\partial u}`,
+  };
+}
+
+export function createPanel(root, doc, passes) {
+  const find = (id) => root.querySelector(`[data-testid="${id}"]`);
+  const caption = find('step-caption');
+  const chainRule = find('chain-rule');
+  const stepText = find('step-text');
+  const flows = find('flows');
+  const gradients = find('gradients');
+  const runsText = find('runs');
+  const zero = find('zero-grads');
+  const output = doc.nodes[doc.output];
+  const parameters = doc.nodes.filter((n) => accumulates(n) && n.name in doc.gradients);
+  const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
+  chainRule.last = undefined;
+  gradients.textContent = '';
+
+  function paintCaption(scene) {
+    const name = scene.pass === 'forward' ? 'Forward pass' : 'Backward pass';
+    caption.textContent = `${name} · step ${scene.step} of ${counts[scene.pass]}`;
+    caption.dataset.pass = scene.pass;
+    caption.dataset.step = String(scene.step);
+  }
+
+  function paintFlows(scene) {
+    flows.textContent = '';
+    const step = scene.currentStep;
+    if (scene.pass !== 'backward' || !step) return;
+    const node = doc.nodes[step.node];
+    for (const f of step.flows) {
+      const child = doc.nodes[f.child];
+      const edge = doc.edges[f.edge];
+      const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];
+      const li = item(flows, { 'data-testid': 'flow', 'data-edge-id': f.edge, 'data-contribution': exact(contribution) }, [
+        ['flow-to', `${prime(child.label)} += `],
+        ['', `${prime(node.label)} · ${edge.local_grad_expr} = ${fmt(upstream)} × ${fmt(local)} = ${fmt(contribution)}`],
+      ]);
+      if (window.katex) {
+        const tex = `${wrapTex(child)}' \\mathrel{+}= ${wrapTex(node)}' \\cdot ${isAtomic(edge.local_grad_expr) ? edge.local_grad_tex : `\\left(${edge.local_grad_tex}\\right)`}`
+          + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
+        li.setAttribute('aria-label', li.textContent);
+        li.textContent = '';
+        window.katex.render(tex, li, { throwOnError: false, output: 'html' });
+      }
+    }
+  }
+
+  // One row per parameter, made once; a step rewrites only the rows that change.
+  const rows = parameters.map((node) => {
+    const li = document.createElement('li');
+    li.dataset.testid = 'gradient';
+    li.dataset.name = node.name;
+    gradients.appendChild(li);
+    return { node, li, last: '' };
+  });
+
+  function paintGradients(scene) {
+    for (const row of rows) {
+      const { node, li } = row;
+      const shown = scene.shownGrad[node.id];
+      const grad = num(node.grad);
+      let parts;
+      if (scene.pass === 'forward' || shown === undefined) {
+        parts = [['nm', `∂${output.label}/∂${node.label}`], ['', ' = '], ['pending', scene.pass === 'forward' ? '…' : '?']];
+      } else if (scene.runs > 1) {
+        const done = scene.grad[node.id] !== undefined ? scene.runs : scene.runs - 1;
+        parts = [['nm', `${node.label}.grad`], ['', ` = ${done} × ${fmt(grad)} = `], ['value', fmt(shown)]];
+      } else {
+        parts = [['nm', `∂${output.label}/∂${node.label}`], ['', ' = '], ['value', fmt(shown)]];
+      }
+      const key = JSON.stringify(parts);
+      if (key === row.last) continue;
+      row.last = key;
+      li.textContent = '';
+      for (const [cls, text] of parts) {
+        const span = document.createElement('span');
+        if (cls) span.className = cls;
+        span.textContent = text;
+        li.appendChild(span);
+      }
+      if (shown !== undefined && scene.pass === 'backward') li.dataset.grad = exact(shown);
+      else delete li.dataset.grad;
+    }
+    const runs = scene.runs === 1
+      ? 'backward() has run once.'
+      : `backward() has run ${scene.runs} times: .grad adds up, ${scene.runs} × each gradient.`;
+    if (runsText.textContent !== runs) runsText.textContent = runs;
+    runsText.dataset.runs = String(scene.runs);
+    zero.disabled = scene.runs === 1 && scene.pass === 'backward' && scene.step === 0;
+  }
+
+  return {
+    paint(scene) {
+      paintCaption(scene);
+      const { text, tex } = explain(doc, passes, scene);
+      typeset(chainRule, tex, text);
+      root.classList.toggle('typeset', Boolean(window.katex));
+      stepText.textContent = text;
+      paintFlows(scene);
+      paintGradients(scene);
+    },
+  };
+}

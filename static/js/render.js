@@ -1,0 +1,274 @@
+/* The graph as SVG, drawn once per document from the server's layout, then
+   repainted per frame from a scene (scene.js). A repaint touches only what
+   changed, so stepping through a 500-node graph stays smooth.
+
+   As on the slides: ops are circles showing their symbol; inputs are boxes,
+   parameters filled, data outlined; each arrow carries the name of the value
+   it takes out of its node, and that value once computed ("u = 0.25"). In
+   the backward pass the gradient is red, written u′, on the other side of
+   the arrow, and the arrow shows its local derivative ("*x"); the arrows the
+   gradient flows along turn red and dashed, so colour is never the only cue.
+   All text goes in with textContent: names and sources are user text. */
+
+import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP } from './geometry.js';
+import { LABEL_SIZE, placeLabels } from './labels.js';
+import { exact, flowText, fmt, mathRuns, num, prime, textWidth } from './format.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const BASELINE = { above: 'auto', below: 'hanging', side: 'central' };
+
+function el(name, attrs, parent) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+/** A text at a label place (see labels.js), with a name part and the rest. */
+function label(parent, place, cls, attrs) {
+  const text = el('text', {
+    class: cls, x: place.x.toFixed(1), y: place.y.toFixed(1),
+    'text-anchor': place.anchor, 'dominant-baseline': BASELINE[place.baseline], ...attrs,
+  }, parent);
+  if (place.scale < 1) text.style.fontSize = `calc(var(--label-size) * ${place.scale.toFixed(2)})`;
+  const name = el('tspan', { class: 'nm' }, text);
+  const rest = el('tspan', { class: 'rest' }, text);
+  return { text, name, rest, last: {} };
+}
+
+/** A name with raised * and ′, as TeX sets y^{*} and u'. */
+function setName(tspan, name) {
+  tspan.textContent = '';
+  for (const run of mathRuns(name)) {
+    const attrs = { class: run.kind };
+    if (run.kind === 'raised') attrs['baseline-shift'] = '30%';
+    if (run.kind === 'sub') attrs['baseline-shift'] = '-22%';
+    el('tspan', attrs, tspan).textContent = run.text;
+  }
+}
+
+function fadeIn(node) {
+  // fill- and stroke-opacity, not opacity: an opacity animation costs a layer.
+  if (node.animate) {
+    node.animate([{ fillOpacity: 0, strokeOpacity: 0 }, { fillOpacity: 1, strokeOpacity: 1 }],
+      { duration: 380, easing: 'ease-out' });
+  }
+}
+
+/** Set a label's two parts; fade in what appears. */
+function setLabel(handle, name, rest) {
+  const { last } = handle;
+  if (last.name !== name) {
+    setName(handle.name, name);
+    if (!last.name && name) fadeIn(handle.name);
+    last.name = name;
+  }
+  if (last.rest !== rest) {
+    handle.rest.textContent = rest;
+    if (!last.rest && rest) fadeIn(handle.rest);
+    last.rest = rest;
+  }
+}
+
+function setAttr(handle, key, node, attr, value) {
+  if (handle.last[key] === value) return;
+  handle.last[key] = value;
+  if (value === null) node.removeAttribute(attr);
+  else node.setAttribute(attr, value);
+}
+
+export function drawGraph(svg, doc) {
+  for (const child of [...svg.childNodes]) if (child.nodeName !== 'title') svg.removeChild(child);
+  const viewport = el('g', { class: 'viewport' }, svg);
+  const edgeLayer = el('g', { class: 'edges' }, viewport);
+  const nodeLayer = el('g', { class: 'nodes' }, viewport);
+  const labelLayer = el('g', { class: 'labels' }, viewport);
+
+  const places = placeLabels(doc, edgeGeometry(doc));
+  const edges = doc.edges.map((edge, i) => {
+    const place = places[i];
+    const line = el('path', { d: place.d, class: 'edge-line', 'data-edge-id': edge.id }, edgeLayer);
+    const head = el('path', { d: place.head, class: 'edge-head' }, edgeLayer);
+    const nameLabel = label(labelLayer, place.name, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source });
+    const gradLabel = label(labelLayer, place.grad, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source });
+    // Absolute coordinates, no transform per element: each transform is a
+    // paint property node, and thousands of them make every frame slow.
+    const [cx, cy] = place.mid;
+    const chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
+    el('rect', { x: cx - place.chip.hw, y: cy - place.chip.hh, width: 2 * place.chip.hw, height: 2 * place.chip.hh, rx: place.chip.hh }, chip);
+    const chipText = el('text', { x: cx, y: cy, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
+    el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
+    setName(el('tspan', {}, chipText), place.chip.text.slice(1));
+    const xs = place.trace.map((p) => p[0]);
+    const ys = place.trace.map((p) => p[1]);
+    const box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];
+    return { edge, line, head, nameLabel, gradLabel, chip, box, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
+  });
+
+  const output = doc.nodes[doc.output];
+  const stubPlace = stubGeometry(output);
+  const stub = {
+    line: el('path', { d: stubPlace.d, class: 'edge-line stub', 'data-edge-id': 'output' }, edgeLayer),
+    head: el('path', { d: stubPlace.head, class: 'edge-head stub' }, edgeLayer),
+    nameLabel: label(labelLayer, stubPlace.name, 'edge-name', { 'data-edge-id': 'output', 'data-label-for': output.id }),
+    gradLabel: label(labelLayer, stubPlace.grad, 'edge-grad', { 'data-edge-id': 'output', 'data-grad-for': output.id }),
+    last: {},
+  };
+
+  const nodes = doc.nodes.map((node) => {
+    const shape = shapeOf(node);
+    const { x, y } = node;
+    const g = el('g', { class: 'node', 'data-node-id': node.id, 'data-kind': node.kind }, nodeLayer);
+    el('title', {}, g).textContent = [`${node.label} = ${node.expression}`, ...node.warnings].join('\n');
+    const centred = { x, y, 'text-anchor': 'middle', 'dominant-baseline': 'central' };
+    if (shape.circle) {
+      el('circle', { class: 'halo', cx: x, cy: y, r: OP_RADIUS + 8 }, g);
+      el('circle', { class: 'shape', cx: x, cy: y, r: shape.r }, g);
+      const symbol = node.symbol || node.op || '?';
+      const size = Math.min(18, (2 * shape.r * 0.8) / (0.56 * [...symbol].length));
+      el('text', { class: 'symbol', ...centred, 'font-size': size.toFixed(1) }, g).textContent = symbol;
+    } else {
+      const [w, h] = [shape.w, shape.h];
+      el('rect', { class: 'halo', x: x - w / 2 - 7, y: y - h / 2 - 7, width: w + 14, height: h + 14, rx: 12 }, g);
+      el('rect', { class: 'shape', x: x - w / 2, y: y - h / 2, width: w, height: h, rx: 7 }, g);
+      setName(el('text', { class: 'input-name', ...centred }, g), node.label);
+    }
+    if (node.warnings.length) el('text', { class: 'warning-mark', x: x + 14, y: y - 16, 'text-anchor': 'middle' }, g).textContent = '⚠';
+    return { node, g, box: [x - 60, y - 40, x + 60, y + 40], parts: [g], last: {} };
+  });
+
+  const badge = label(labelLayer, { x: 0, y: 0, anchor: 'middle', baseline: 'below', scale: 1 }, 'sum-badge', { 'data-testid': 'sum-badge' });
+  return { svg, viewport, nodes, edges, stub, badge, badgeLast: null, bounds: boundsOf(doc) };
+}
+
+function nodeClass(node, scene) {
+  const cls = ['node', `kind-${node.kind}`];
+  if (scene.pass === 'forward' && scene.value[node.id] === undefined) cls.push('pending');
+  if (scene.pass === 'backward' && !node.requires_grad) cls.push('no-grad');
+  if (scene.current === node.id) cls.push('current', `current-${scene.pass}`);
+  if (node.warnings.length) cls.push('warning');
+  return cls.join(' ');
+}
+
+/** The state of an arrow, as classes shared by its line and its head. */
+function edgeClass(edge, scene) {
+  if (scene.pass === 'forward') {
+    if (scene.activeEdges.has(edge.id)) return 'active';
+    return scene.value[edge.target] === undefined ? 'waiting' : 'done';
+  }
+  if (!edge.requires_grad) return 'no-grad';
+  if (scene.activeFlows.has(edge.id)) return 'grad flowing';
+  if (scene.activeEdges.has(edge.id)) return 'grad received';
+  return scene.flowed.has(edge.id) ? 'grad flowed' : 'waiting';
+}
+
+/** The red text on an arrow: the gradient of its value once known, before
+    that the flow it carries (upstream × local derivative). */
+function gradText(edge, source, scene) {
+  if (scene.pass !== 'backward' || !edge.requires_grad) return ['', ''];
+  const shown = scene.shownGrad[source.id];
+  const known = scene.grad[source.id] !== undefined;
+  const name = scene.accumulated[source.id] ? `${source.label}.grad` : prime(source.label);
+  const flow = scene.flowed.get(edge.id);
+  // While a node sums what it received, each arrow still shows its own part.
+  const summing = scene.current === source.id && scene.currentStep.received.length > 1;
+  if (known && !summing) return [name, ` = ${fmt(shown)}`];
+  if (flow) return ['', flowText(flow.upstream, flow.local_grad)];
+  if (shown !== undefined) return [name, ` = ${fmt(shown)}`];
+  return ['', ''];
+}
+
+function valueText(node, scene) {
+  const value = scene.value[node.id];
+  return value === undefined || node.kind === 'constant' ? '' : ` = ${fmt(value)}`;
+}
+
+export function paintGraph(graph, doc, scene) {
+  for (const h of graph.nodes) {
+    const { node } = h;
+    const becomesCurrent = scene.current === node.id && !(h.last.class || '').includes('current');
+    setAttr(h, 'class', h.g, 'class', nodeClass(node, scene));
+    if (becomesCurrent) fadeIn(h.g.querySelector('.halo'));
+    const value = scene.value[node.id];
+    setAttr(h, 'value', h.g, 'data-value', value === undefined ? null : exact(value));
+    const grad = scene.shownGrad[node.id];
+    setAttr(h, 'grad', h.g, 'data-grad', grad === undefined ? null : exact(grad));
+  }
+  for (const h of graph.edges) {
+    const { edge } = h;
+    const source = doc.nodes[edge.source];
+    const state = edgeClass(edge, scene);
+    setAttr(h, 'class', h.line, 'class', `edge-line ${state}`);
+    setAttr(h, 'headClass', h.head, 'class', `edge-head ${state}`);
+    // A constant's box already shows its number: its arrow carries no label.
+    if (source.kind !== 'constant') setLabel(h.nameLabel, edge.label, valueText(source, scene));
+    const [name, rest] = gradText(edge, source, scene);
+    setLabel(h.gradLabel, name, rest);
+    setAttr(h, 'gradClass', h.gradLabel.text, 'class',
+      `edge-grad${scene.activeFlows.has(edge.id) ? ' flowing' : ''}${name ? '' : ' flow'}`);
+    const chip = scene.pass === 'backward' && edge.requires_grad
+      ? `chip shown${scene.activeFlows.has(edge.id) ? ' flowing' : ''}` : 'chip';
+    if (h.last.chip === 'chip' && chip !== 'chip') fadeIn(h.chip);
+    setAttr(h, 'chip', h.chip, 'class', chip);
+  }
+  paintStub(graph.stub, doc, scene);
+  paintBadge(graph, doc, scene);
+}
+
+function paintStub(stub, doc, scene) {
+  const output = doc.nodes[doc.output];
+  const known = scene.value[output.id] !== undefined;
+  const state = `stub ${known ? 'done' : 'waiting'}${scene.pass === 'backward' ? ' grad-source' : ''}`;
+  setAttr(stub, 'class', stub.line, 'class', `edge-line ${state}`);
+  setAttr(stub, 'headClass', stub.head, 'class', `edge-head ${state}`);
+  setLabel(stub.nameLabel, output.label, valueText(output, scene));
+  const grad = scene.shownGrad[output.id];
+  setLabel(stub.gradLabel, grad === undefined ? '' : prime(output.label), grad === undefined ? '' : ` = ${fmt(grad)}`);
+}
+
+/** A node used more than once sums what it received: x′ = 3 + 3 + 1 = 7,
+    written in a strip kept free under the graph (geometry.boundsOf), below
+    the node. */
+function paintBadge(graph, doc, scene) {
+  const step = scene.currentStep;
+  let name = '';
+  let rest = '';
+  let place = null;
+  if (scene.pass === 'backward' && step && step.received.length > 1) {
+    const node = doc.nodes[step.node];
+    const parts = step.received.map((r) => fmt(num(r.contribution)).replace(/^−/, '(−') + (num(r.contribution) < 0 ? ')' : ''));
+    name = prime(node.label);
+    rest = ` = ${parts.join(' + ')} = ${fmt(scene.grad[node.id])}`;
+    const width = textWidth(name + rest) * LABEL_SIZE;
+    const { x0, x1, y1 } = graph.bounds;
+    place = { x: Math.min(Math.max(node.x - width / 2, x0 + 4), x1 - width), y: y1 - SUM_STRIP + 4, anchor: 'start', baseline: 'below' };
+  }
+  const key = `${name}${rest}@${place && [place.x, place.y]}`;
+  if (graph.badgeLast === key) return;
+  graph.badgeLast = key;
+  const { text } = graph.badge;
+  if (place) {
+    text.setAttribute('x', place.x.toFixed(1));
+    text.setAttribute('y', place.y.toFixed(1));
+    text.setAttribute('text-anchor', place.anchor);
+    text.setAttribute('dominant-baseline', BASELINE[place.baseline]);
+  }
+  graph.badge.last = {};
+  setLabel(graph.badge, name, rest);
+}
+
+/** Big graphs: take what lies far outside `view` (a box in layout units) out
+    of layout and paint (display: none), so that a step costs what the
+    visible part costs. The margin keeps a short pan from showing gaps. */
+export function cullGraph(graph, view) {
+  const w = view[2] - view[0];
+  const h = view[3] - view[1];
+  const [x0, y0, x1, y1] = [view[0] - w / 2, view[1] - h / 2, view[2] + w / 2, view[3] + h / 2];
+  for (const h of [...graph.nodes, ...graph.edges]) {
+    const [a, b, c, d] = h.box;
+    const culled = c < x0 || a > x1 || d < y0 || b > y1;
+    if (h.culled === culled) continue;
+    h.culled = culled;
+    for (const part of h.parts) part.style.display = culled ? 'none' : '';
+  }
+}

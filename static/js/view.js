@@ -1,0 +1,77 @@
+/* The player view: one document drawn, and every part (graph, board,
+   controls, zoom, embed code) repainted from the store's state. */
+
+import { setupControls } from './controls.js';
+import { setupEmbedCode } from './embed_code.js';
+import { createPanel } from './panel.js';
+import { createPlayer } from './player.js';
+import { cullGraph, drawGraph, paintGraph } from './render.js';
+import { passesOf, sceneOf } from './scene.js';
+import { BIG_GRAPH, createZoom } from './zoom.js';
+
+export function createView(root, store) {
+  const svg = root.querySelector('svg.graph');
+  const player = createPlayer(store);
+  let doc = null;
+  let passes = null;
+  let graph = null;
+  let panel = null;
+  let zoom = null;
+  let controls = null;
+  let embed = null;
+
+  function paint() {
+    if (!doc) return;
+    const state = store.get();
+    const scene = sceneOf(doc, passes, state);
+    paintGraph(graph, doc, scene);
+    panel.paint(scene);
+    controls.paint();
+    embed.refresh();
+    const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
+    zoom.focusOn([focus.x, focus.y], state.pass);
+  }
+
+  const actions = {
+    /** backward() once more: the parameters' .grad adds the same gradients again. */
+    'run-backward-again': () => {
+      player.pause();
+      const state = store.get();
+      store.update({ runs: state.runs + 1, pass: 'backward', step: passes.backward_steps.length });
+    },
+    /** zero_grad(): .grad back to 0, ready for a fresh backward pass. */
+    'zero-grads': () => {
+      player.pause();
+      store.update({ runs: 1, pass: 'backward', step: 0 });
+    },
+  };
+
+  store.subscribe(paint);
+
+  return {
+    player,
+    /** Draw a document; `reset` starts it from the first frame. */
+    load(next, { reset = false } = {}) {
+      doc = next;
+      passes = passesOf(doc);
+      root.hidden = false;
+      graph = drawGraph(svg, doc);
+      graph.big = doc.nodes.length > BIG_GRAPH;
+      if (!zoom) {
+        // Only big graphs are culled: for the others it would cost more than it saves.
+        zoom = createZoom(svg, graph.viewport, { onView: (box) => { if (graph.big) cullGraph(graph, box); } });
+        controls = setupControls(root, { store, player, zoom, actions });
+        embed = setupEmbedCode(root, () => doc.title || 'your expression');
+      } else {
+        zoom.retarget(graph.viewport);
+      }
+      panel = createPanel(root, doc, passes);
+      const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
+      player.setCounts(counts);
+      store.setCounts(counts);
+      if (reset) store.update({ pass: 'forward', step: 0, runs: 1 });
+      zoom.setBounds(graph.bounds, doc.nodes.length);
+      paint();
+    },
+  };
+}

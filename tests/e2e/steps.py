@@ -1,0 +1,35 @@
+"""What the browser tests read off the page, through its data-* attributes."""
+
+from __future__ import annotations
+
+
+def shown(x: float) -> str:
+    """A number as the page writes it: 4 significant digits, U+2212 minus."""
+    text = f"{x:.4g}"
+    if "e" in text:
+        raise ValueError("no exponents in these tests")
+    return text.replace("-", "−")
+
+
+def frame(page) -> tuple[str, int]:
+    caption = page.locator("[data-testid='step-caption']")
+    return caption.get_attribute("data-pass"), int(caption.get_attribute("data-step"))
+
+
+def node_attr(page, node_id: int, name: str) -> str | None:
+    return page.locator(f"g.node[data-node-id='{node_id}']").get_attribute(name)
+
+
+def label_text(page, node_id: int, kind: str = "label") -> str:
+    """The text on the arrow(s) leaving a node (or the output's arrow):
+    kind "label" is the name and value, "grad" the gradient."""
+    texts = page.locator(f"text[data-{kind}-for='{node_id}']").all_text_contents()
+    return " | ".join(texts)
+
+
+def forward_steps(document: dict) -> list[dict]:
+    return [s for s in document["steps"] if s["pass"] == "forward"]
+
+
+def backward_steps(document: dict) -> list[dict]:
+    return [s for s in document["steps"] if s["pass"] == "backward"]
