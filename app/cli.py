@@ -57,8 +57,10 @@ def _serve(args) -> int:
             str(Path(p).resolve()) for p in args.examples)
     if args.database:
         os.environ["CHAINRULE_DATABASE"] = str(Path(args.database).resolve())
+    # Keep-alive longer than uvicorn's 5 s: a browser (or a load test) that
+    # reuses a connection just as the server drops it sees a reset.
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
-                log_level="info")
+                log_level="info", timeout_keep_alive=30)
     return 0
 
 

@@ -26,7 +26,7 @@ class Settings(BaseModel):
     max_depth: int = 200
     max_body_bytes: int = 5_000_000
     max_document_bytes: int = 4_000_000
-    max_heavy_jobs: int = 4          # graph documents and training runs at once, per process
+    max_heavy_jobs: int = 2          # graph documents and training runs at once, per process
     heavy_queue_seconds: float = 10.0
     job_time_limit: float = 20.0     # seconds a training run may take
     database: Path = Field(default_factory=default_database)

@@ -28,7 +28,9 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.lower() not in (b"content-security-policy", b"x-frame-options")]
-                ancestors = "*" if embeddable else "'self'"
+                # `*` matches only network schemes: slides opened from disk
+                # (file:) or built in the browser (data:, blob:) frame embeds too.
+                ancestors = "* file: data: blob:" if embeddable else "'self'"
                 headers += [
                     (b"content-security-policy", _CSP.format(ancestors=ancestors).encode()),
                     (b"x-content-type-options", b"nosniff"),
@@ -37,6 +39,10 @@ class SecurityHeaders:
                 ]
                 if not embeddable:
                     headers.append((b"x-frame-options", b"SAMEORIGIN"))
+                if scope["path"].startswith("/static/js/"):
+                    # Modules imported by main.js carry no version in their URL:
+                    # the browser must revalidate them (cheap: ETag / 304).
+                    headers.append((b"cache-control", b"no-cache"))
                 message["headers"] = headers
             await send(message)
 

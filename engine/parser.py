@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import ast
 import math
+import threading
 import warnings
 from dataclasses import dataclass, field
 
 from engine.value import Value
+
+_AST_LOCK = threading.Lock()
 
 FUNCTIONS = {
     "exp": Value.exp, "log": Value.log, "sin": Value.sin, "cos": Value.cos,
@@ -412,12 +415,9 @@ def _walk_in_source_order(body: list[ast.stmt]):
         stack.extend(reversed(children))
 
 
-def parse(source: str, values: dict[str, float] | None = None,
-          data: list[str] | frozenset[str] | None = None,
-          limits: Limits = Limits()) -> ParsedGraph:
-    """Parse `source` and build its graph, with `values` overriding the input
-    values written in the source and `data` naming the inputs that need no
-    gradient. Raises ParseError."""
+def _read_module(source: str, limits: Limits) -> tuple[str, ast.Module]:
+    """Check the source's size and characters and parse it with Python's own
+    parser (nothing is run): the normalised source and its module."""
     if not isinstance(source, str):
         raise ParseError("the source must be text")
     if len(source) > limits.max_source_chars:
@@ -430,8 +430,11 @@ def parse(source: str, values: dict[str, float] | None = None,
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     positions = _Positions(source)
     try:
-        with warnings.catch_warnings():  # "invalid decimal literal" and the like
-            warnings.simplefilter("ignore")
+        # One parse at a time: CPython 3.11's AST builder keeps its recursion
+        # depth in shared state, and two threads parsing at once can fail with
+        # "AST constructor recursion depth mismatch". Parsing takes microseconds.
+        with _AST_LOCK, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid decimal literal" and the like
             module = ast.parse(positions.rewritten(), mode="exec")
     except SyntaxError as exc:
         line = exc.lineno or 1
@@ -441,5 +444,44 @@ def parse(source: str, values: dict[str, float] | None = None,
         raise ParseError("the expression is nested too deeply") from None
     except ValueError as exc:  # e.g. an integer literal with too many digits
         raise ParseError(f"cannot read the source: {exc}") from None
+    return source, module
+
+
+def parse(source: str, values: dict[str, float] | None = None,
+          data: list[str] | frozenset[str] | None = None,
+          limits: Limits = Limits()) -> ParsedGraph:
+    """Parse `source` and build its graph, with `values` overriding the input
+    values written in the source and `data` naming the inputs that need no
+    gradient. Raises ParseError."""
+    source, module = _read_module(source, limits)
     builder = _Builder(source, dict(values or {}), frozenset(data or ()), limits)
     return builder.build(module)
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    name: str
+    value: float | None      # written in the source as `name = number`, else None
+    line: int                # where it first appears
+    column: int
+
+
+def find_inputs(source: str, limits: Limits = Limits()) -> tuple[list[InputInfo], list[str]]:
+    """The inputs of a source, in order of first appearance, with the value
+    the source gives each (or None), and the names of its intermediates: what
+    a form needs to ask for. Raises ParseError for a source the language
+    rejects (but not for inputs with no value)."""
+    source, module = _read_module(source, limits)
+    builder = _Builder(source, {}, frozenset(), limits)
+    if not module.body:
+        raise ParseError("the source is empty: write an expression such as x**2 - 1", 1, 1)
+    builder._validate(module.body)
+    defaults = builder._collect_input_defaults(module.body)
+    computed = {name for name in builder.defined_on if name not in defaults}
+    found: dict[str, InputInfo] = {}
+    for node in _walk_in_source_order(module.body):
+        if isinstance(node, ast.Name) and node.id not in computed and node.id not in found \
+                and node.id not in FUNCTIONS:
+            found[node.id] = InputInfo(node.id, defaults.get(node.id),
+                                       *builder.positions.of(node))
+    return list(found.values()), sorted(computed, key=lambda n: builder.defined_on[n])

@@ -15,6 +15,7 @@ from app.errors import ErrorBody
 from app.svg_export import render_svg
 from engine import Document, Limits, document_of_parsed, parse
 from engine.examples import Example
+from engine.parser import find_inputs
 
 router = APIRouter(prefix="/api", tags=["graphs"])
 _ERRORS = {422: {"model": ErrorBody, "description": "The source or a value is rejected"}}
@@ -47,6 +48,22 @@ class TrainingSummary(BaseModel):
     prediction: str | None = None
     landscape: list[str] | None = Field(None, description="Two parameters to draw it over")
     landscape_range: list[float] | None = Field(None, description="arange(start, stop, step)")
+
+
+class InputsRequest(BaseModel):
+    source: str
+
+
+class InputFound(BaseModel):
+    name: str
+    value: float | None = Field(description="The value the source gives it, if any")
+    line: int
+    column: int
+
+
+class InputsFound(BaseModel):
+    inputs: list[InputFound] = Field(description="In order of first appearance")
+    intermediates: list[str] = Field(description="Names the source computes")
 
 
 class ExampleSummary(BaseModel):
@@ -114,6 +131,16 @@ async def post_graph(body: GraphRequest, request: Request,
     """Parse a source, run the forward and backward passes, answer the document."""
     document = await request.app.state.heavy.run(graph_document, body, settings)
     return document_response(document)
+
+
+@router.post("/inputs", response_model=InputsFound, responses=_ERRORS)
+def post_inputs(body: InputsRequest, settings: Settings = Depends(get_settings)) -> InputsFound:
+    """The inputs a source needs values for, and the names it computes: what
+    the expression form asks for as the source is typed."""
+    inputs, intermediates = find_inputs(body.source, limits_of(settings))
+    return InputsFound(inputs=[InputFound(name=i.name, value=i.value, line=i.line,
+                                          column=i.column) for i in inputs],
+                       intermediates=intermediates)
 
 
 @router.get("/examples", response_model=list[ExampleSummary])

@@ -31,36 +31,51 @@ export async function postGraph(request) {
   };
 }
 
-/* The API names one input without a value at a time. To list the inputs of
-   a source as it is typed, ask again with a default value for each input it
-   names, and drop the values and data marks it says the source does not use. */
-const MISSING = /^'([^']+)' has no value/;
-const UNUSED = /^a value is given for '([^']+)', which the source does not use/;
-const COMPUTED = /^'([^']+)' is computed on line/;
-const NOT_INPUT = /^'([^']+)' is marked as data but is not an input/;
+/* The inputs of a source as it is typed: POST /api/inputs lists them (with
+   the value the source gives, if any), so the form can fill in a default for
+   the others, drop the values and data marks of names the source no longer
+   uses, then ask for the document once. */
 export const DEFAULT_VALUE = 1;
-const MAX_ASKS = 40;
+
+async function postInputs(source) {
+  try {
+    const response = await fetch('/api/inputs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source }),
+    });
+    const body = await response.json();
+    if (response.ok) return { found: body };
+    const detail = body && typeof body.detail === 'object' && body.detail ? body.detail : {};
+    return {
+      error: {
+        message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
+        line: Number(detail.line) || 0,
+        column: Number(detail.column) || 0,
+      },
+    };
+  } catch (exc) {
+    return { error: { message: `the server cannot be reached (${exc.message})`, line: 0, column: 0 } };
+  }
+}
 
 /** {document, values, data, defaulted} or {error, values, data, defaulted}. */
 export async function findInputs({ source, values, data, labels }) {
-  values = { ...values };
-  data = [...data];
   const defaulted = new Set();
-  for (let ask = 0; ask < MAX_ASKS; ask += 1) {
-    const answer = await postGraph({ source, values, data, labels });
-    if (answer.document) return { document: answer.document, values, data, defaulted };
-    const { message } = answer.error;
-    let match;
-    if ((match = MISSING.exec(message))) {
-      values[match[1]] = DEFAULT_VALUE;
-      defaulted.add(match[1]);
-    } else if ((match = UNUSED.exec(message) || COMPUTED.exec(message))) {
-      delete values[match[1]];
-    } else if ((match = NOT_INPUT.exec(message))) {
-      data = data.filter((name) => name !== match[1]);
-    } else {
-      return { error: answer.error, values, data, defaulted };
+  const asked = await postInputs(source);
+  if (asked.error) return { error: asked.error, values, data, defaulted };
+  const kept = {};
+  for (const input of asked.found.inputs) {
+    if (Object.prototype.hasOwnProperty.call(values, input.name)) {
+      kept[input.name] = values[input.name];
+    } else if (input.value === null) {
+      kept[input.name] = DEFAULT_VALUE;
+      defaulted.add(input.name);
     }
   }
-  return { error: { message: `more than ${MAX_ASKS} inputs have no value`, line: 0, column: 0 }, values, data, defaulted };
+  const names = new Set(asked.found.inputs.map((input) => input.name));
+  const marked = data.filter((name) => names.has(name));
+  const answer = await postGraph({ source, values: kept, data: marked, labels });
+  if (answer.document) return { document: answer.document, values: kept, data: marked, defaulted };
+  return { error: answer.error, values: kept, data: marked, defaulted };
 }

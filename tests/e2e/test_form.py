@@ -68,9 +68,17 @@ def test_the_graph_page_redraws_in_place(open_page, page):
     page.evaluate("window.stillTheSamePage = true")
     page.locator("[data-testid='form-box'] > summary").click()
     page.fill("[data-testid='value-input'][data-name='w']", "5")
-    page.click("[data-testid='draw']")
+    with page.expect_response(lambda r: r.url.endswith("/api/graph")
+                              and '"w":5' in (r.request.post_data or "")):
+        page.click("[data-testid='draw']")
     expect(page).to_have_url(re.compile(r"values=w:5,x:3.*pass=forward&step=0"))
-    page.keyboard.press("End")
+    # The new document is drawn just after its response: press End until the
+    # frame shows it (a press that lands on the old document is harmless).
+    for _ in range(50):
+        page.keyboard.press("End")
+        if node_attr(page, 2, "data-value") == "15":
+            break
+        page.wait_for_timeout(100)
     assert float(node_attr(page, 2, "data-value")) == 15
     assert page.evaluate("window.stillTheSamePage") is True
 

@@ -159,7 +159,7 @@ def test_saved_graph_pages(client):
                                   "/embed/examples/nope"])
 def test_embeds_may_be_framed_by_any_site(client, path):
     response = client.get(path)
-    assert "frame-ancestors *" in response.headers["content-security-policy"]
+    assert "frame-ancestors * file: data: blob:" in response.headers["content-security-policy"]
     assert "x-frame-options" not in response.headers
 
 

@@ -43,8 +43,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) ->
 
 
 class Server(str):
-    """A server's base URL that also knows the server's process id."""
+    """A server's base URL that also knows the server's process id and log."""
     pid: int
+    log: Path
 
     def process_ids(self) -> list[int]:
         """The server and its worker processes (uvicorn --workers)."""
@@ -70,11 +71,13 @@ def running_server(command: list[str] | None = None, env: dict | None = None):
     scratch = tempfile.mkdtemp(prefix="chainrule-test-")
     environment = {**os.environ, "CHAINRULE_DATABASE": os.path.join(scratch, "graphs.db"),
                    **(env or {})}
+    log = open(os.path.join(scratch, "server.log"), "wb")
     process = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port)],
-                               cwd=PROJECT_ROOT, env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=PROJECT_ROOT, env=environment, stdout=log,
+                               stderr=subprocess.STDOUT)
     base = Server(f"http://127.0.0.1:{port}")
     base.pid = process.pid
+    base.log = Path(log.name)
     try:
         wait_until_up(f"{base}/healthz", process)
         yield base
@@ -84,3 +87,4 @@ def running_server(command: list[str] | None = None, env: dict | None = None):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
