@@ -2,11 +2,11 @@
    an error {message, line, column} (line and column from 1; 0 when the
    mistake is not at a place in the source). */
 
-/** {document} or {error}; never throws. */
-export async function postGraph(request) {
+/** POST a JSON body: {body} on success, {error} otherwise; never throws. */
+export async function postJSON(path, request) {
   let response;
   try {
-    response = await fetch('/api/graph', {
+    response = await fetch(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(request),
@@ -20,7 +20,7 @@ export async function postGraph(request) {
   } catch {
     body = null;
   }
-  if (response.ok && body) return { document: body };
+  if (response.ok && body) return { body };
   const detail = body && typeof body.detail === 'object' && body.detail ? body.detail : {};
   return {
     error: {
@@ -31,41 +31,25 @@ export async function postGraph(request) {
   };
 }
 
+/** {document} or {error}; never throws. */
+export async function postGraph(request) {
+  const answer = await postJSON('/api/graph', request);
+  return answer.error ? answer : { document: answer.body };
+}
+
 /* The inputs of a source as it is typed: POST /api/inputs lists them (with
    the value the source gives, if any), so the form can fill in a default for
    the others, drop the values and data marks of names the source no longer
    uses, then ask for the document once. */
 export const DEFAULT_VALUE = 1;
 
-async function postInputs(source) {
-  try {
-    const response = await fetch('/api/inputs', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ source }),
-    });
-    const body = await response.json();
-    if (response.ok) return { found: body };
-    const detail = body && typeof body.detail === 'object' && body.detail ? body.detail : {};
-    return {
-      error: {
-        message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
-        line: Number(detail.line) || 0,
-        column: Number(detail.column) || 0,
-      },
-    };
-  } catch (exc) {
-    return { error: { message: `the server cannot be reached (${exc.message})`, line: 0, column: 0 } };
-  }
-}
-
 /** {document, values, data, defaulted} or {error, values, data, defaulted}. */
 export async function findInputs({ source, values, data, labels }) {
   const defaulted = new Set();
-  const asked = await postInputs(source);
+  const asked = await postJSON('/api/inputs', { source });
   if (asked.error) return { error: asked.error, values, data, defaulted };
   const kept = {};
-  for (const input of asked.found.inputs) {
+  for (const input of asked.body.inputs) {
     if (Object.prototype.hasOwnProperty.call(values, input.name)) {
       kept[input.name] = values[input.name];
     } else if (input.value === null) {
@@ -73,7 +57,7 @@ export async function findInputs({ source, values, data, labels }) {
       defaulted.add(input.name);
     }
   }
-  const names = new Set(asked.found.inputs.map((input) => input.name));
+  const names = new Set(asked.body.inputs.map((input) => input.name));
   const marked = data.filter((name) => names.has(name));
   const answer = await postGraph({ source, values: kept, data: marked, labels });
   if (answer.document) return { document: answer.document, values: kept, data: marked, defaulted };
