@@ -13,14 +13,13 @@ suite runs a 5,000-request form of it (tests/load).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from live_server import running_server  # noqa: E402
-from loadgen import rss_kib, run_load  # noqa: E402
+from loadgen import rss_kib, run_load_blocking  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -32,9 +31,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     command = [sys.executable, "-m", "app", "serve", "--workers", str(args.workers)]
     with running_server(command) as base:
-        asyncio.run(run_load(base, 500, args.concurrency, seed=args.seed + 1))
+        run_load_blocking(base, 500, args.concurrency, seed=args.seed + 1)
         before = rss_kib(base.process_ids())
-        report = asyncio.run(run_load(base, args.requests, args.concurrency, seed=args.seed))
+        report = run_load_blocking(base, args.requests, args.concurrency, seed=args.seed)
         report.memory_before_kib, report.memory_after_kib = before, rss_kib(base.process_ids())
     print(f"chainrule serve --workers {args.workers}")
     print(report.summary())

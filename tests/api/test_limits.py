@@ -12,6 +12,13 @@ from app.limits import HeavyJobs
 from app.main import create_app
 
 
+def run_async(scenario):
+    """asyncio.run in a thread of its own (this thread may run a loop already)."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(scenario())).result()
+
+
 def app_with(tmp_path, **settings):
     return TestClient(create_app(Settings(database=tmp_path / "g.db", **settings)))
 
@@ -56,5 +63,5 @@ def test_heavy_jobs_beyond_the_bound_wait_then_get_503():
         await gate.run(time.sleep, 0)  # free again
         return refused.value
 
-    refused = asyncio.run(scenario())
+    refused = run_async(scenario)
     assert refused.status_code == 503 and refused.headers == {"Retry-After": "2"}

@@ -6,13 +6,12 @@ server's memory flat afterwards. The report goes to test-artifacts/.
 bench/load_test.py runs the same with more requests (for release checks).
 """
 
-import asyncio
 import sys
 import urllib.request
 from pathlib import Path
 
 from live_server import running_server
-from loadgen import rss_kib, run_load
+from loadgen import rss_kib, run_load_blocking
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERVE = [sys.executable, "-m", "app", "serve", "--workers", "2"]
@@ -20,9 +19,9 @@ SERVE = [sys.executable, "-m", "app", "serve", "--workers", "2"]
 
 def test_5000_requests_at_50_clients_without_errors_or_memory_growth():
     with running_server(SERVE) as base:
-        asyncio.run(run_load(base, requests=500, concurrency=50, seed=1))  # warm-up
+        run_load_blocking(base, requests=500, concurrency=50, seed=1)  # warm-up
         before = rss_kib(base.process_ids())
-        report = asyncio.run(run_load(base, requests=5000, concurrency=50, seed=2))
+        report = run_load_blocking(base, requests=5000, concurrency=50, seed=2)
         after = rss_kib(base.process_ids())
         server_log = base.log.read_text(errors="replace")
     report.memory_before_kib, report.memory_after_kib = before, after

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-import statistics
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,5 +125,21 @@ async def run_load(base: str, requests: int, concurrency: int, seed: int = 0,
     return report
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0
+def run_load_blocking(base: str, requests: int, concurrency: int, seed: int = 0) -> LoadReport:
+    """run_load from synchronous code, in a thread of its own: the thread that
+    calls it may already run an event loop (Playwright's sync API leaves one)."""
+    result: list[LoadReport] = []
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            result.append(asyncio.run(run_load(base, requests, concurrency, seed)))
+        except BaseException as exc:  # handed to the caller
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
