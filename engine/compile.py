@@ -137,7 +137,7 @@ def compile_graph(output: Value, params: list[str], data: list[str]) -> Program:
     are found by their labels: `params` are trained, `data` vary per sample,
     every other input keeps its current value as a constant."""
     trace = record(output)
-    index = {node: i for i, node in enumerate(trace.nodes)}
+    index = trace.index
     names: dict[int, str] = {}
     forward: list[Line] = []
     for i, node in enumerate(trace.nodes):

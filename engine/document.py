@@ -71,16 +71,11 @@ class _Builder:
         written: list[Math] = []
         for i, node in enumerate(self.trace.nodes):
             if node._prev:
-                operands = [self.display(self.trace_index(c), written) for c in node._prev]
+                operands = [self.display(self.trace.index[c], written) for c in node._prev]
                 written.append(notation.expression(node._op, operands, node.arg))
             else:
                 written.append(self.names[i])
         return written
-
-    def trace_index(self, node: Value) -> int:
-        if not hasattr(self, "_index"):
-            self._index = {n: i for i, n in enumerate(self.trace.nodes)}
-        return self._index[node]
 
     def display(self, i: int, written: list[Math] | None = None) -> Math:
         """How node i is referred to in another formula: its name, or its
@@ -148,7 +143,7 @@ class _Builder:
     def edge(self, j: int, bends) -> Edge:
         e = self.trace.edges[j]
         parent = self.trace.nodes[e.parent]
-        operands = [self.display(self.trace_index(c)) for c in parent._prev]
+        operands = [self.display(self.trace.index[c]) for c in parent._prev]
         local = notation.local_derivatives(parent._op, operands, self.display(e.parent),
                                            parent.arg)[e.index]
         return Edge(id=j, source=e.child, target=e.parent, index=e.index,

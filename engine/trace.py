@@ -60,6 +60,7 @@ class Trace:
     forward: list[ForwardStep]
     backward: list[BackwardStep]
     gradients: dict[int, float]         # node → d(output)/d(node), this pass
+    index: dict[Value, int]             # a node's position in `nodes`
 
 
 def record(output: Value) -> Trace:
@@ -79,7 +80,7 @@ def record(output: Value) -> Trace:
             forward.append(ForwardStep(i, node._op, [index[c] for c in children],
                                        [c.data for c in children], node.data))
     backward, gradients = _record_backward(nodes, edges, in_edges, index[output])
-    return Trace(nodes, edges, forward, backward, gradients)
+    return Trace(nodes, edges, forward, backward, gradients, index)
 
 
 def _record_backward(nodes, edges, in_edges, output_index):

@@ -23,6 +23,7 @@ from engine import Document, document_of_parsed, parse
 from engine.compile import compile_graph, forward_array
 from engine.datasets import make_columns, read_csv
 from engine.schema import Number
+from engine.value import topological_order
 from engine.training import (MAX_POINTS, MAX_STEPS, Trainer, TrainingError, TrainingSpec,
                              spec_from_example)
 
@@ -205,7 +206,6 @@ def _fit(parsed, spec: TrainingSpec, final: dict, prediction: str | None, data: 
 
 
 def _depends_on(output, leaf) -> bool:
-    from engine.value import topological_order
     return leaf in set(topological_order(output))
 
 
