@@ -423,11 +423,11 @@ def _read_module(source: str, limits: Limits) -> tuple[str, ast.Module]:
     if len(source) > limits.max_source_chars:
         raise ParseError(f"the source is {len(source)} characters long; the limit is "
                          f"{limits.max_source_chars}")
-    if "\x00" in source:
-        line = source[: source.index("\x00")].count("\n") + 1
-        column = len(source[: source.index("\x00")].rsplit("\n", 1)[-1]) + 1
-        raise ParseError("the source contains a NUL character", line, column)
     source = source.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in source:
+        before = source[: source.index("\x00")]
+        raise ParseError("the source contains a NUL character", before.count("\n") + 1,
+                         len(before.rsplit("\n", 1)[-1]) + 1)
     positions = _Positions(source)
     try:
         # One parse at a time: CPython 3.11's AST builder keeps its recursion
@@ -437,9 +437,12 @@ def _read_module(source: str, limits: Limits) -> tuple[str, ast.Module]:
             warnings.simplefilter("ignore")  # "invalid decimal literal" and the like
             module = ast.parse(positions.rewritten(), mode="exec")
     except SyntaxError as exc:
-        line = exc.lineno or 1
-        column = positions.column(line, (exc.offset or 1) - 1)
-        raise ParseError(f"syntax error: {exc.msg}", line, column) from None
+        line = min(max(exc.lineno or 1, 1), len(positions.lines))
+        # Past a backslash continuation Python counts the offset along the
+        # joined lines: keep the caret on the line it names.
+        column = min(positions.column(line, (exc.offset or 1) - 1),
+                     len(positions.lines[line - 1]) + 1)
+        raise ParseError(f"syntax error: {exc.msg}", line, max(column, 1)) from None
     except (RecursionError, MemoryError):
         raise ParseError("the expression is nested too deeply") from None
     except ValueError as exc:  # e.g. an integer literal with too many digits

@@ -147,6 +147,17 @@ def test_huge_numbers_become_inf_without_big_integer_arithmetic():
     assert math.isnan(parse("log(-1)").output.data)
 
 
+def test_positions_stay_inside_their_line():
+    """Found by fuzzing: a carriage return before a NUL, and an error past a
+    backslash continuation."""
+    with pytest.raises(ParseError) as caught:
+        parse("\r0\x00")
+    assert (caught.value.line, caught.value.column) == (2, 2)
+    with pytest.raises(ParseError) as caught:
+        parse("y = exp(\\\n\\x")
+    assert caught.value.line == 2 and caught.value.column <= 3
+
+
 def test_nul_bytes_and_non_text_are_rejected():
     with pytest.raises(ParseError, match="NUL") as caught:
         parse("x +\x00 1", {"x": 1})
