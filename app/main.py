@@ -9,7 +9,7 @@ from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
-from app.routers import api, docs, graphs, pages, training
+from app.routers import api, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
 from engine.examples import load_example_paths, load_examples
@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.example_documents = {}  # slug → document JSON: examples never change
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)
+    app.include_router(exports.router)  # before api and graphs: {slug}.html
     app.include_router(api.router)
     app.include_router(training.router)
     app.include_router(graphs.router)

@@ -74,6 +74,12 @@ def load_example(path: Path) -> Example:
     for name, value in raw["values"].items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ExampleError(path, line_of(name), f"the value of '{name}' is not a number")
+    labels = raw.get("labels", {})
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise ExampleError(path, line_of("labels"), "labels map names to text, as ystar = \"y*\"")
+    if not isinstance(raw.get("data", []), list) or \
+            not all(isinstance(v, str) for v in raw.get("data", [])):
+        raise ExampleError(path, line_of("data"), "data is a list of input names")
     source = raw["source"].rstrip()
     blank_lines_before = len(source) - len(source.lstrip("\n"))
     example = Example(slug=raw["slug"], title=raw["title"], source=source.lstrip("\n"),

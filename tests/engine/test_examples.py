@@ -85,6 +85,10 @@ def test_linear_regression():
     ('slug = "a"\ntitle = "t"\nsource = "x"\n[values]\nx = "one"\n', 5, "not a number"),
     ('slug = "a"\ntitle = "t"\nsource = """\nx +\n"""\n[values]\nx = 1\n', 4,
      "syntax error"),
+    ('slug = "a"\ntitle = "t"\nsource = "x"\n[values]\nx = 1\n[labels]\nx = 3\n', 6,
+     "labels map names to text"),
+    ('slug = "a"\ntitle = "t"\nsource = "x"\ndata = "x"\n[values]\nx = 1\n', 4,
+     "data is a list"),
 ])
 def test_malformed_example_files_say_file_line_and_reason(tmp_path, text, line, reason):
     path = tmp_path / "lecture.toml"

@@ -1,0 +1,34 @@
+/* The entry of the offline copy of a view (app/offline.py bundles it, with
+   the modules it imports and export.js, into the file's one script): the
+   player of main.js without the form, which needs the server. The file
+   opens on the frame it was exported at, unless its address names another
+   (?pass=backward&step=3, as on the pages; the player keeps it there). */
+
+import { createStore, readUrl } from './state.js';
+import { createView } from './view.js';
+
+function readJson(id) {
+  const block = document.getElementById(id);
+  return block ? JSON.parse(block.textContent) : null;
+}
+
+function start() {
+  const root = document.getElementById('player');
+  const doc = readJson('graph-document');
+  const frame = readJson('offline-frame') || {};
+  const initial = readUrl(location.href);
+  const query = new URL(location.href).searchParams;
+  if (!query.has('pass') && !query.has('step')) {
+    initial.pass = frame.pass || 'forward';
+    initial.step = Number(frame.step) || 0;
+  }
+  const store = createStore(initial, { form: false, player: true });
+  if (initial.kept.controls === '0') root.classList.add('no-controls');
+  const view = createView(root, store);
+  view.load(doc);
+  document.body.dataset.ready = '1';
+  performance.mark('chainrule-ready');
+  if (initial.kept.autoplay === '1') view.player.play();
+}
+
+start();
