@@ -7,6 +7,10 @@
     /graphs/{id}               the player on a saved graph (POST /api/graphs)
     /embed/examples/{slug}     the player alone, to be framed by any site
     /embed/graph?...           /embed/graphs/{id}
+    /examples/{slug}/train     training step by step (POST /api/train): the player on
+                               each step's sample, charts, the loss landscape;
+                               for the examples that have a [training] table
+    /embed/examples/{slug}/train
 
 The document is computed by the same functions as /api/examples/{slug} and
 /api/graph and handed to the page in a JSON data block (CSP allows no inline
@@ -33,7 +37,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from app.routers.api import GraphRequest, example_document, graph_document
+from app.routers.api import GraphRequest, example_document, graph_document, summary_of
 from engine import ParseError
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -215,6 +219,28 @@ def saved_page(request: Request, graph_id: str, embed: bool):
                   {"document": document, "embed": embed, "title": title, "graph_id": graph_id})
 
 
+def training_setup(example) -> dict[str, Any]:
+    """What the train page needs besides POST /api/train: the example's
+    training summary (as GET /api/examples lists it), its seed, and the rows
+    of its random data when it has any (the `points` override)."""
+    training = example.training
+    random_rows = [column.get("n", 100) for column in training.get("data", {}).values()
+                   if isinstance(column, dict) and "uniform" in column]
+    return {"slug": example.slug, "title": example.title, "labels": example.labels,
+            "params": list(training.get("start", {})),  # in order (the JSON block sorts keys)
+            **summary_of(example).training.model_dump(),
+            "seed": training.get("seed", 0), "points": random_rows[0] if random_rows else None}
+
+
+def train_page(request: Request, slug: str, embed: bool):
+    example = request.app.state.examples.get(slug)
+    if example is None or not example.training:
+        return not_found(request, "trainable example", slug, embed)
+    return render(request, "train.html",
+                  {"example": example, "setup": training_setup(example), "embed": embed,
+                   "title": f"Training: {example.title}"})
+
+
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request):
     form = form_of(request)
@@ -251,3 +277,13 @@ def saved(request: Request, graph_id: str):
 @router.get("/embed/graphs/{graph_id}", response_class=HTMLResponse)
 def embed_saved(request: Request, graph_id: str):
     return saved_page(request, graph_id, embed=True)
+
+
+@router.get("/examples/{slug}/train", response_class=HTMLResponse)
+def train(request: Request, slug: str):
+    return train_page(request, slug, embed=False)
+
+
+@router.get("/embed/examples/{slug}/train", response_class=HTMLResponse)
+def embed_train(request: Request, slug: str):
+    return train_page(request, slug, embed=True)

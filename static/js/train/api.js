@@ -1,0 +1,113 @@
+/* POST /api/train as the Train view asks it. Answers are kept (a run is
+   deterministic: the same request always gets the same answer), a busy
+   server (503) is asked again after its Retry-After, and every failure comes
+   back as {error: {message}}: this never throws. Numbers in the answers may
+   be "Infinity", "-Infinity" or "NaN": read them with format.num.
+
+   The requests:
+     frame t   {steps: max(t, 1), document_step: steps − 1}: the sample of
+               update t at the parameters before it, the update, the run's
+               trajectory up to t, and (t ≥ 1) the fit and objective after it;
+     start     the fit and objective at the start values;
+     reference the example's own run, which sets where the landscape is drawn;
+     landscape the loss over a grid of two parameters. */
+
+import { runOf } from './state.js';
+
+export const MAX_POINTS = 1000;      // recorded points of a trajectory
+const KEEP = 60;                     // answers kept
+const RETRIES = 6;
+
+/** Frame t's request (see above); the run's settings from the state. */
+export function frameRequest(state, setup, t = state.step) {
+  const steps = Math.max(t, 1);
+  return { example: setup.slug, ...runOf(state, setup), steps, document_step: steps - 1, max_points: MAX_POINTS };
+}
+
+/** The fit after t updates, alone (no document, one recorded point). */
+export function fitRequest(state, setup, t) {
+  return { example: setup.slug, ...runOf(state, setup), steps: t, max_points: 1 };
+}
+
+/** The objective and the fit at the start values. POST /api/train runs at
+    least one step, so this one runs a step of rate 1e-300, which leaves
+    every parameter that is not 0 exactly as it was (and moves a 0 by about
+    1e-300). A `steps: 0` in the API would make this exact. */
+export function startRequest(state, setup) {
+  const body = { example: setup.slug, steps: 1, lr: 1e-300, max_points: 1 };
+  if (setup.points) body.points = state.points;
+  return body;
+}
+
+/** The example's own run, ten times as long (capped): where its training
+    goes, which the landscape should show. */
+export function referenceRequest(setup) {
+  return { example: setup.slug, steps: Math.min(setup.steps * 10, 200_000), max_points: 400 };
+}
+
+export function landscapeRequest(state, setup, x, y, xRange, yRange) {
+  const body = { example: setup.slug, steps: 1, max_points: 1, landscape: { x, y, x_range: xRange, y_range: yRange } };
+  if (setup.points) body.points = state.points;
+  return body;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => { setTimeout(resolve, ms); });
+}
+
+async function post(body) {
+  for (let attempt = 0; ; attempt += 1) {
+    let response;
+    try {
+      response = await fetch('/api/train', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+    } catch (exc) {
+      return { error: { message: `the server cannot be reached (${exc.message})`, status: 0 } };
+    }
+    if (response.status === 503 && attempt < RETRIES) {
+      const wait = Number(response.headers.get('retry-after'));
+      await sleep(Math.min(Number.isFinite(wait) && wait > 0 ? wait * 1000 : 1000, 5000));
+      continue;
+    }
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch {
+      answer = null;
+    }
+    if (response.ok && answer) return { answer };
+    const detail = answer && typeof answer.detail === 'object' && answer.detail ? answer.detail : {};
+    return {
+      error: {
+        message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
+        status: response.status,
+      },
+    };
+  }
+}
+
+/** `train(body, what)`: the answer, from memory if it was asked before;
+    `what` is the progress text shown while it takes long (progress.js),
+    unless `quiet` (work the page does on the side). */
+export function createTrainApi(progress) {
+  const kept = new Map();
+  return {
+    async train(body, what, { quiet = false } = {}) {
+      const key = JSON.stringify(body);
+      if (!kept.has(key)) {
+        const token = quiet ? null : progress.begin(what);
+        const pending = post(body).finally(() => { if (token !== null) progress.end(token); });
+        kept.set(key, pending);
+        const result = await pending;
+        if (result.error) kept.delete(key);   // a failure is asked again next time
+        while (kept.size > KEEP) kept.delete(kept.keys().next().value);
+        return result;
+      }
+      const pending = kept.get(key);
+      kept.delete(key);   // most recently used last
+      kept.set(key, pending);
+      return pending;
+    },
+  };
+}
