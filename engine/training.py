@@ -35,7 +35,7 @@ class TrainingSpec:
     columns: dict[str, np.ndarray]      # data inputs, one column each
     optimizer: str = "sgd"              # "sgd" (batches of one) or "gd" (full batch)
     lr: float = 1e-2
-    steps: int = 1000                   # updates (for gd: epochs)
+    steps: int = 1000                   # updates (for gd: epochs); 0: none
     order: str = "random"               # sgd: "random" (seeded) or "cyclic" (t mod N)
     seed: int = 0
     max_points: int = 500               # recorded points at most, besides the last
@@ -233,8 +233,8 @@ class Trainer:
             raise TrainingError("the order is 'random' or 'cyclic'")
         if not (math.isfinite(spec.lr) and spec.lr > 0):
             raise TrainingError("the learning rate must be a positive number")
-        if not 1 <= spec.steps <= MAX_STEPS:
-            raise TrainingError(f"steps must be 1 to {MAX_STEPS}")
+        if not 0 <= spec.steps <= MAX_STEPS:
+            raise TrainingError(f"steps must be 0 to {MAX_STEPS}")
         if not 1 <= spec.max_points <= MAX_POINTS:
             raise TrainingError(f"max_points must be 1 to {MAX_POINTS}")
 

@@ -61,13 +61,15 @@ class TrainRequest(BaseModel):
                                             "parameters (with a source: which inputs to train)")
     optimizer: Literal["sgd", "gd"] | None = None
     lr: float | None = Field(None, gt=0)
-    steps: int | None = Field(None, ge=1, le=MAX_STEPS)
+    steps: int | None = Field(None, ge=0, le=MAX_STEPS,
+                              description="0: no update, the fit and loss at the start values")
     order: Literal["random", "cyclic"] | None = None
     seed: int | None = None
     points: int | None = Field(None, ge=1, le=100_000,
                                description="Rows of random data (the 300-point exercise)")
     max_points: int = Field(500, ge=1, le=MAX_POINTS)
-    document_step: int | None = Field(None, ge=0, description="Answer this step's document")
+    document_step: int | None = Field(None, ge=0, description="Answer this step's document "
+                                      "(the last step done, if the run stopped before it)")
     landscape: LandscapeRequest | None = None
 
     @model_validator(mode="after")
@@ -174,8 +176,13 @@ def run_training(body: TrainRequest, request: Request, settings: Settings) -> Re
         fit=_fit(parsed, spec, result.final, prediction, data))
     if body.landscape is not None:
         answer.landscape = _landscape(trainer, spec, body.landscape)
-    if body.document_step is not None:
-        _add_step_document(answer, trainer, parsed, spec, body.document_step, labels)
+    if body.document_step is not None and result.steps_done:
+        step = body.document_step
+        if result.steps_done <= step < spec.steps:  # stopped early: its last step is the one
+            step = result.steps_done - 1
+            answer.warnings.append(f"the run stopped after {result.steps_done} of {spec.steps} "
+                                   f"steps: the document is of step {step}")
+        _add_step_document(answer, trainer, parsed, spec, step, labels)
     return Response(answer.model_dump_json(by_alias=True), media_type="application/json")
 
 

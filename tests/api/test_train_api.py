@@ -122,3 +122,20 @@ def test_bad_training_requests_answer_422_or_404(client, body, message):
     response = client.post("/api/train", json=body)
     assert response.status_code in (404, 422)
     assert message in response.json()["detail"]["message"]
+
+
+def test_a_run_of_no_steps_answers_the_start(client):
+    run = client.post("/api/train", json={"example": "practical", "steps": 0}).json()
+    assert run["final"] == {"w": 1.0, "b": 1.0} and run["steps_done"] == 0
+    assert run["loss"] == [] and run["fit"]["predictions"]
+    started = client.post("/api/train", json={"example": "practical", "steps": 1}).json()
+    assert run["final_loss"] != started["final_loss"]
+
+
+def test_a_step_document_past_where_a_run_stopped_is_its_last_step(client):
+    run = client.post("/api/train", json={"example": "linear-regression", "points": 300,
+                                          "steps": 1000, "document_step": 900}).json()
+    last = run["steps_done"] - 1
+    assert run["document"]["title"] == f"step {last}"
+    assert run["update"]["b"]["after"] == run["final"]["b"]
+    assert any("the run stopped after" in w for w in run["warnings"])

@@ -144,7 +144,7 @@ def test_bad_training_requests_say_what_is_wrong():
     example = EXAMPLES["practical"]
     trainer = Trainer(example.parse(), ["w", "b"], ["x", "ystar"])
     spec = spec_from_example(example.training)
-    for change, message in [({"lr": -1.0}, "learning rate"), ({"steps": 0}, "steps"),
+    for change, message in [({"lr": -1.0}, "learning rate"), ({"steps": -1}, "steps"),
                             ({"order": "sideways"}, "order"), ({"start": {"w": 1.0}}, "b")]:
         with pytest.raises(TrainingError, match=message):
             trainer.train(TrainingSpec(**{**spec.__dict__, **change}))

@@ -29,12 +29,9 @@ export function fitRequest(state, setup, t) {
   return { example: setup.slug, ...runOf(state, setup), steps: t, max_points: 1 };
 }
 
-/** The objective and the fit at the start values. POST /api/train runs at
-    least one step, so this one runs a step of rate 1e-300, which leaves
-    every parameter that is not 0 exactly as it was (and moves a 0 by about
-    1e-300). A `steps: 0` in the API would make this exact. */
+/** The objective and the fit at the start values: a run of no steps. */
 export function startRequest(state, setup) {
-  const body = { example: setup.slug, steps: 1, lr: 1e-300, max_points: 1 };
+  const body = { example: setup.slug, steps: 0, max_points: 1 };
   if (setup.points) body.points = state.points;
   return body;
 }

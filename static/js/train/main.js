@@ -36,7 +36,7 @@ function readJson(id) {
 function start() {
   const setup = readJson('train-setup');
   const container = document.querySelector('[data-testid="train"]');
-  const root = document.getElementById('train-player');
+  const root = document.getElementById('player');
   if (!setup || !container || !root) return;
   const find = (id) => container.querySelector(`[data-testid="${id}"]`);
   const gd = setup.optimizer === 'gd';
@@ -327,6 +327,9 @@ function start() {
   });
   sync();
   syncLandscape();
+  // The page's own entry (main.js) is not loaded here: say the page has
+  // started as it would (body[data-ready]); the first frame sets data-train-ready.
+  document.body.dataset.ready = '1';
 }
 
 start();
