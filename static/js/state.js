@@ -104,20 +104,23 @@ function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The one place state changes: update(patch) clamps, rewrites the URL, tells listeners. */
-export function createStore(initial, keys) {
+/** A state kept in the URL: update(patch) is the one place it changes: it
+    clamps (`clampState(state, counts)`), rewrites the URL (`queryOf(state)`)
+    and tells the listeners. `counts` are the pass lengths of the document on
+    show ({forward: N, backward: M}), which the clamp needs. */
+export function createUrlStore(initial, clampState, queryOfState) {
   let counts = null;
-  let state = clamp(initial, counts);
+  let state = clampState(initial, counts);
   const listeners = [];
 
   function urlOf(s) {
-    const query = queryOf(s, keys);
+    const query = queryOfState(s);
     return `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
   }
 
   function update(patch) {
     const previous = state;
-    const next = clamp({ ...state, ...patch }, counts);
+    const next = clampState({ ...state, ...patch }, counts);
     if (same(next, previous)) return;
     state = next;
     const url = urlOf(state);
@@ -131,8 +134,7 @@ export function createStore(initial, keys) {
     get: () => state,
     update,
     urlOf,
-    keys,
-    /** The pass lengths of the document on show: {forward: N, backward: M}. */
+    counts: () => counts,
     setCounts(next) {
       counts = next;
       update({});
@@ -141,4 +143,9 @@ export function createStore(initial, keys) {
       listeners.push(listener);
     },
   };
+}
+
+/** The player pages' store; `keys` say which parts of the state the page has. */
+export function createStore(initial, keys) {
+  return { ...createUrlStore(initial, clamp, (s) => queryOf(s, keys)), keys };
 }

@@ -18,7 +18,7 @@
    Every change goes through store.update(patch), which clamps, rewrites the
    URL (history.replaceState) and tells the listeners. */
 
-import { PASSES, SPEEDS } from '../state.js';
+import { createUrlStore, PASSES, SPEEDS } from '../state.js';
 
 export const MAX_STEPS = 2_000_000;    // as POST /api/train allows
 export const MAX_ROWS = 100_000;
@@ -118,47 +118,10 @@ export function clampTrain(state, counts, setup) {
   };
 }
 
-function same(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** The one place the state changes. */
+/** The one place the state changes (../state.js's URL store). */
 export function createTrainStore(initial, setup) {
-  let counts = null;
-  let state = clampTrain(initial, counts, setup);
-  const listeners = [];
-
-  function urlOf(s) {
-    const query = trainQuery(s, setup);
-    return `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
-  }
-
-  function update(patch) {
-    const previous = state;
-    const next = clampTrain({ ...state, ...patch }, counts, setup);
-    if (same(next, previous)) return;
-    state = next;
-    const url = urlOf(state);
-    if (url !== `${location.pathname}${location.search}${location.hash}`) {
-      history.replaceState(history.state, '', url);
-    }
-    for (const listener of listeners) listener(state, previous);
-  }
-
-  return {
-    get: () => state,
-    update,
-    urlOf,
-    /** The pass lengths of the document on show: {forward: N, backward: M}. */
-    counts: () => counts,
-    setCounts(next) {
-      counts = next;
-      update({});
-    },
-    subscribe(listener) {
-      listeners.push(listener);
-    },
-  };
+  return createUrlStore(initial, (state, counts) => clampTrain(state, counts, setup),
+    (state) => trainQuery(state, setup));
 }
 
 /** The player's view of the store (../view.js, ../player.js, ../controls.js
