@@ -8,6 +8,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
 from app.config import Settings, get_settings
@@ -114,14 +115,18 @@ def find_example(request: Request, slug: str) -> Example:
     return example
 
 
+def cached_example_json(app, example: Example) -> str:
+    """An example's document as JSON, made once per process (examples are
+    fixed; a few milliseconds each, so no heavy-job slot is needed)."""
+    cache = app.state.example_documents
+    if example.slug not in cache:
+        cache[example.slug] = example_document(example).to_json()
+    return cache[example.slug]
+
+
 async def example_json(request: Request, slug: str) -> str:
-    """An example's document as JSON, made once per process (examples are fixed)."""
-    cache = request.app.state.example_documents
-    if slug not in cache:
-        example = find_example(request, slug)
-        document = await request.app.state.heavy.run(example_document, example)
-        cache[slug] = document.to_json()
-    return cache[slug]
+    example = find_example(request, slug)
+    return await run_in_threadpool(cached_example_json, request.app, example)
 
 
 @router.post("/graph", response_model=Document,

@@ -37,7 +37,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from app.routers.api import GraphRequest, example_document, graph_document, summary_of
+from app.routers.api import GraphRequest, cached_example_json, graph_document, summary_of
 from engine import ParseError
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -191,7 +191,7 @@ def example_page(request: Request, slug: str, embed: bool):
     example = request.app.state.examples.get(slug)
     if example is None:
         return not_found(request, "example", slug, embed)
-    document = json.loads(example_document(example).to_json())
+    document = json.loads(cached_example_json(request.app, example))
     edit_url = "/graph?" + graph_query(example.source, example.values, example.data,
                                        example.labels)
     return render(request, "embed.html" if embed else "example.html",
