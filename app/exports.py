@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 from app.svg_export import render_svg
-from engine import document_of_parsed
 from engine.examples import Example
 from engine.schema import Document
 
@@ -19,12 +18,8 @@ class ExportError(RuntimeError):
     """An export that cannot be made here (no Chromium for PNG, say)."""
 
 
-def example_document(example: Example) -> Document:
-    return document_of_parsed(example.parse(), title=example.title, labels=example.labels)
-
-
 def export_example(example: Example, fmt: str, phase: str, step: int | None) -> bytes:
-    document = example_document(example)
+    document = example.document()
     if fmt == "svg":
         return render_svg(document, phase, step).encode("utf-8")
     if fmt == "png":

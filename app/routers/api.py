@@ -8,8 +8,8 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
@@ -104,10 +104,6 @@ def graph_document(request: GraphRequest, settings: Settings) -> Document:
     return document_of_parsed(parsed, title=request.title, labels=request.labels)
 
 
-def example_document(example: Example) -> Document:
-    return document_of_parsed(example.parse(), title=example.title, labels=example.labels)
-
-
 def find_example(request: Request, slug: str) -> Example:
     example = request.app.state.examples.get(slug)
     if example is None:
@@ -120,7 +116,7 @@ def cached_example_json(app, example: Example) -> str:
     fixed; a few milliseconds each, so no heavy-job slot is needed)."""
     cache = app.state.example_documents
     if example.slug not in cache:
-        cache[example.slug] = example_document(example).to_json()
+        cache[example.slug] = example.document().to_json()
     return cache[example.slug]
 
 

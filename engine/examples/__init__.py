@@ -14,7 +14,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.document import document_of_parsed
 from engine.parser import ParseError, ParsedGraph, parse
+from engine.schema import Document
 
 BUILTIN_FOLDER = Path(__file__).parent
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -41,6 +43,10 @@ class Example:
 
     def parse(self) -> ParsedGraph:
         return parse(self.source, self.values, self.data)
+
+    def document(self) -> Document:
+        """The graph document of the example, with its title and names on screen."""
+        return document_of_parsed(self.parse(), title=self.title, labels=self.labels)
 
 
 def _line_of(text: str, key: str) -> int:

@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.exports import example_document
 from app.offline import BundleError, bundle_modules, offline_html
 from engine import load_examples
 
@@ -78,7 +77,7 @@ def test_export_html_of_every_course_example_is_self_contained(tmp_path, slug):
     page = parse(html)
 
     # The document, whole, and the frame it opens on (default: the backward pass's end).
-    document = json.loads(example_document(EXAMPLES[slug]).to_json())
+    document = json.loads(EXAMPLES[slug].document().to_json())
     assert json_block(page, "graph-document") == document
     last = sum(s["pass"] == "backward" for s in document["steps"])
     assert json_block(page, "offline-frame") == {"pass": "backward", "step": last}
@@ -181,7 +180,7 @@ def test_offline_html_routes_in_openapi(client):
 
 
 def test_user_text_cannot_end_the_data_block():
-    document = example_document(EXAMPLES["simple"]).model_copy(
+    document = EXAMPLES["simple"].document().model_copy(
         update={"title": "</script><script>alert(1)</script><!--"})
     html = offline_html(document)
     assert "<script>alert(1)" not in html and "<!--" not in html

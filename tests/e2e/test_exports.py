@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import expect
 from steps import backward_steps, forward_steps, label_text, node_attr, shown
 
-from app.exports import example_document
 from engine import load_examples
 
 W_GRAD = 80.5293954641633
@@ -25,7 +24,7 @@ LOCAL = ("file:", "data:", "blob:", "about:")
 
 @pytest.fixture(scope="module")
 def simple() -> dict:
-    return json.loads(example_document(load_examples()["simple"]).to_json())
+    return json.loads(load_examples()["simple"].document().to_json())
 
 
 @pytest.fixture(scope="module")

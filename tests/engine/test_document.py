@@ -22,8 +22,7 @@ def strict_loads(text: str):
 
 
 def example_document(slug: str) -> Document:
-    example = EXAMPLES[slug]
-    return document_of_parsed(example.parse(), title=example.title, labels=example.labels)
+    return EXAMPLES[slug].document()
 
 
 def test_simple_document_shows_the_slides():
