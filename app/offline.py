@@ -41,14 +41,12 @@ from markupsafe import Markup
 
 from app.config import PROJECT_ROOT
 from app.svg_export import frame_of
+from app.vendor import D3, KATEX, KATEX_CSS
 from engine.schema import Document
 
 STATIC_DIR = PROJECT_ROOT / "static"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 ENTRIES = ("offline_main.js", "export.js")
-KATEX = "vendor/katex-0.16.22.min.js"
-KATEX_CSS = "vendor/katex-0.16.22.min.css"
-D3 = "vendor/d3-7.9.0.min.js"
 APP_CSS = "css/app.css"
 EXPORT_CSS = "css/export.css"
 

@@ -38,13 +38,11 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from app.routers.api import GraphRequest, cached_example_json, graph_document, summary_of
+from app.vendor import D3, KATEX, KATEX_CSS
 from engine import ParseError
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-KATEX = "vendor/katex-0.16.22.min.js"
-KATEX_CSS = "vendor/katex-0.16.22.min.css"
-D3 = "vendor/d3-7.9.0.min.js"
 
 
 # --- templates and static URLs -------------------------------------------------
