@@ -11,6 +11,11 @@
                                each step's sample, charts, the loss landscape;
                                for the examples that have a [training] table
     /embed/examples/{slug}/train
+    /graph/train?source=&values=&data=&spec_<name>=&csv=
+                               training any expression (the same page): every
+                               input not listed in `data` is trained from its
+                               value; 404 with a reason when no input is data
+    /embed/graph/train?...
 
 The document is computed by the same functions as /api/examples/{slug} and
 /api/graph and handed to the page in a JSON data block (CSP allows no inline
@@ -20,6 +25,16 @@ URL by the page's script.
 
 In the URL, `values` and `labels` are written `w:0.5,b:2` and `data` is
 written `x,ystar`: names are identifiers, so `:` and `,` never clash.
+
+On /graph/train each data input's column is `spec_<name>`: either
+`arange:start,stop,step` (e.g. `spec_x=arange:0,1,0.01`) or a formula of the
+other columns (`spec_y=3*x + 1`). By default the first data input is
+`arange:0,1,0.01` and every other one is the formula `2*<first> + 1`. A
+`csv=` (text with a header row, from the page's file input) replaces the
+specs. The page's script turns these into POST /api/train's `data` or `csv`
+(static/js/train/api.js); the prediction drawn against the data is the named
+node `p` when the output is `(p - target)^2` or `(target - p)^2` with the
+target a data input.
 """
 
 from __future__ import annotations
@@ -39,7 +54,7 @@ from pydantic import ValidationError
 
 from app.routers.api import GraphRequest, cached_example_json, graph_document, summary_of
 from app.vendor import D3, KATEX, KATEX_CSS
-from engine import ParseError
+from engine import ParseError, parse
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -230,13 +245,74 @@ def training_setup(example) -> dict[str, Any]:
             "seed": training.get("seed", 0), "points": random_rows[0] if random_rows else None}
 
 
+def _name_of(parsed, node) -> str | None:
+    return next((name for name, value in parsed.names.items() if value is node), None)
+
+
+def prediction_of(parsed) -> str | None:
+    """The named node the loss is computed from: p in (p − t)^2 or (t − p)^2, t data."""
+    output = parsed.output
+    if getattr(output, "_op", None) != "**" or getattr(output._a, "_op", None) != "-":
+        return None
+    left, right = output._a._a, output._a._b
+    names = [_name_of(parsed, left), _name_of(parsed, right)]
+    if names[1] in parsed.data and names[0] not in parsed.data:
+        return names[0]
+    if names[0] in parsed.data and names[1] not in parsed.data:
+        return names[1]
+    return None
+
+
+def source_setup(request: Request, form: dict[str, Any]) -> tuple[dict | None, str]:
+    """The train page's setup for any expression, or (None, why not)."""
+    form = {**form, "values": {**{n: "0" for n in form["data"]}, **form["values"]}}
+    document, error = graph_of(request, form)
+    if document is None:
+        return None, (error or {}).get("message", "no expression given")
+    inputs = inputs_of(document, form)
+    data = [row["name"] for row in inputs if row["data"]]
+    if not data:
+        return None, "mark at least one input as data: training needs data"
+    params = {row["name"]: float(row["value"]) for row in inputs if not row["data"]}
+    if not params:
+        return None, "every input is data: there is no parameter to train"
+    spec = {}
+    for i, name in enumerate(data):
+        default = "arange:0,1,0.01" if i == 0 else f"2*{data[0]} + 1"
+        spec[name] = request.query_params.get(f"spec_{name}") or default
+    parsed = parse(form["source"], {**{n: 0.0 for n in data}, **params}, data)
+    names = list(params)
+    return {"slug": None, "source": form["source"], "data": data, "spec": spec,
+            "csv": request.query_params.get("csv") or None,
+            "values": {}, "title": form["title"] or "Your expression",
+            "labels": form["labels"], "params": names, "start": params,
+            "optimizer": "sgd", "lr": 1e-2, "steps": 1000, "order": "random", "seed": 0,
+            "points": None, "prediction": prediction_of(parsed),
+            "landscape": names[:2] if len(names) >= 2 else None, "landscape_range": None,
+            "graph_url": "/graph?" + graph_query(form["source"], params, data,
+                                                 form["labels"], form["title"])}, ""
+
+
+def source_train_page(request: Request, embed: bool):
+    form = form_of(request)
+    setup, why = source_setup(request, form)
+    if setup is None:
+        return render(request, "404.html", {"what": "trainable expression", "embed": embed,
+                                            "name": form["source"], "explanation": why},
+                      status_code=404)
+    return render(request, "train.html",
+                  {"setup": setup, "embed": embed, "title": f"Training: {setup['title']}",
+                   "player_url": setup["graph_url"]})
+
+
 def train_page(request: Request, slug: str, embed: bool):
     example = request.app.state.examples.get(slug)
     if example is None or not example.training:
         return not_found(request, "trainable example", slug, embed)
     return render(request, "train.html",
                   {"example": example, "setup": training_setup(example), "embed": embed,
-                   "title": f"Training: {example.title}"})
+                   "title": f"Training: {example.title}",
+                   "player_url": f"/examples/{example.slug}"})
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -255,6 +331,16 @@ def example(request: Request, slug: str):
 @router.get("/graph", response_class=HTMLResponse)
 def graph(request: Request):
     return graph_page(request, embed=False)
+
+
+@router.get("/graph/train", response_class=HTMLResponse)
+def graph_train(request: Request):
+    return source_train_page(request, embed=False)
+
+
+@router.get("/embed/graph/train", response_class=HTMLResponse)
+def embed_graph_train(request: Request):
+    return source_train_page(request, embed=True)
 
 
 @router.get("/embed/examples/{slug}", response_class=HTMLResponse)

@@ -146,7 +146,7 @@ def _graph_and_spec(body: TrainRequest, request: Request, settings: Settings):
     parsed = parse(body.source, values, data, limits_of(settings))
     start = body.params or {n: v.data for n, v in parsed.inputs.items() if n not in data}
     spec = TrainingSpec(start=start, columns=columns, optimizer=body.optimizer or "sgd",
-                        lr=body.lr or 1e-2, steps=body.steps or 1000,
+                        lr=body.lr or 1e-2, steps=1000 if body.steps is None else body.steps,
                         order=body.order or "random", seed=body.seed or 0,
                         max_points=body.max_points)
     return parsed, spec, body.prediction, {}, data

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from page_data import setup_block
 
 from app.config import Settings
 from app.main import create_app
@@ -22,12 +23,6 @@ def client(tmp_path_factory):
     settings = Settings(database=tmp_path_factory.mktemp("train") / "graphs.db")
     with TestClient(create_app(settings)) as test_client:
         yield test_client
-
-
-def setup_block(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="train-setup">(.*?)</script>', html, re.S)
-    assert match, "no train-setup data block"
-    return json.loads(match.group(1))
 
 
 def test_the_trainable_examples_are_those_of_the_api(client):

@@ -10,7 +10,9 @@
                trajectory up to t, and (t ≥ 1) the fit and objective after it;
      start     the fit and objective at the start values;
      reference the example's own run, which sets where the landscape is drawn;
-     landscape the loss over a grid of two parameters. */
+     landscape the loss over a grid of two parameters.
+   Each names its graph with graphOf(setup): a course example by its slug,
+   or an expression (/graph/train) with its data spec or CSV. */
 
 import { runOf } from './state.js';
 
@@ -18,20 +20,41 @@ export const MAX_POINTS = 1000;      // recorded points of a trajectory
 const KEEP = 60;                     // answers kept
 const RETRIES = 6;
 
+/** A data column as the page writes it: `arange:start,stop,step` (or
+    `arange(start, stop, step)`), else a formula of the other columns. */
+export function columnOf(text) {
+  const match = /^\s*arange\s*[:(]?\s*([^)]*?)\s*\)?\s*$/.exec(String(text));
+  if (match) {
+    const numbers = match[1].split(/[,\s]+/).filter(Boolean).map(Number);
+    if (numbers.length === 3) return { arange: numbers };
+  }
+  return String(text).trim();
+}
+
+/** The graph part of every request: {example} or {source, values, data|csv, params, prediction}. */
+export function graphOf(setup) {
+  if (setup.slug) return { example: setup.slug };
+  const body = { source: setup.source, values: setup.values || {}, params: setup.start };
+  if (setup.csv) body.csv = setup.csv;
+  else body.data = Object.fromEntries(setup.data.map((name) => [name, columnOf(setup.spec[name])]));
+  if (setup.prediction) body.prediction = setup.prediction;
+  return body;
+}
+
 /** Frame t's request (see above); the run's settings from the state. */
 export function frameRequest(state, setup, t = state.step) {
   const steps = Math.max(t, 1);
-  return { example: setup.slug, ...runOf(state, setup), steps, document_step: steps - 1, max_points: MAX_POINTS };
+  return { ...graphOf(setup), ...runOf(state, setup), steps, document_step: steps - 1, max_points: MAX_POINTS };
 }
 
 /** The fit after t updates, alone (no document, one recorded point). */
 export function fitRequest(state, setup, t) {
-  return { example: setup.slug, ...runOf(state, setup), steps: t, max_points: 1 };
+  return { ...graphOf(setup), ...runOf(state, setup), steps: t, max_points: 1 };
 }
 
 /** The objective and the fit at the start values: a run of no steps. */
 export function startRequest(state, setup) {
-  const body = { example: setup.slug, steps: 0, max_points: 1 };
+  const body = { ...graphOf(setup), steps: 0, max_points: 1 };
   if (setup.points) body.points = state.points;
   return body;
 }
@@ -39,11 +62,11 @@ export function startRequest(state, setup) {
 /** The example's own run, ten times as long (capped): where its training
     goes, which the landscape should show. */
 export function referenceRequest(setup) {
-  return { example: setup.slug, steps: Math.min(setup.steps * 10, 200_000), max_points: 400 };
+  return { ...graphOf(setup), steps: Math.min(setup.steps * 10, 200_000), max_points: 400 };
 }
 
 export function landscapeRequest(state, setup, x, y, xRange, yRange) {
-  const body = { example: setup.slug, steps: 1, max_points: 1, landscape: { x, y, x_range: xRange, y_range: yRange } };
+  const body = { ...graphOf(setup), steps: 1, max_points: 1, landscape: { x, y, x_range: xRange, y_range: yRange } };
   if (setup.points) body.points = state.points;
   return body;
 }

@@ -15,6 +15,7 @@ import { num } from '../format.js';
 import { createView } from '../view.js';
 import { createTrainApi, frameRequest, landscapeRequest, referenceRequest, startRequest } from './api.js';
 import { createBanner } from './banner.js';
+import { setupDataPanel } from './data.js';
 import { createCharts, pointsUpTo, trajectoryOf } from './charts.js';
 import { createRun } from './run.js';
 import { setupTrainControls } from './controls.js';
@@ -51,6 +52,7 @@ function start() {
   const landscape = createLandscape(find('chart-landscape'), find('landscape-note'), setup.labels);
   const updates = createUpdates(container.querySelector('.train-side'), root, setup);
   const readout = createReadout(find('train-readout'), setup, gd);
+  if (setup.source) setupDataPanel(find('train-data'), setup, api);
 
   let frame = null;      // the frame drawn: {key, t, answer, trajectory}
   let wanted = null;     // the key of the frame being asked for

@@ -5,7 +5,9 @@
    run), steps (the N of "Run N steps"), landscape (x,y: its two
    parameters); the player's place in the sample's passes: pass and node
    (numbered as in ../state.js: pass=forward node=0 is the inputs alone);
-   speed and big as on the player. Kept as they came: controls.
+   speed and big as on the player. Kept as they came: controls, and on an
+   expression's page its graph and data (source, values, data, labels,
+   title, csv, spec_<name>).
 
    Frame t ≥ 1 is the update that brought the run to t: the graph shows its
    sample at the parameters before it, the player steps through its forward
@@ -24,6 +26,7 @@ export const MAX_STEPS = 2_000_000;    // as POST /api/train allows
 export const MAX_ROWS = 100_000;
 export const DEFAULT_SPEED = 2;        // one update's passes in ~6 s
 const KEPT = ['controls'];
+const GRAPH_KEYS = ['source', 'values', 'data', 'labels', 'title', 'csv'];
 
 export function paramNames(setup) {
   return setup.params;
@@ -67,6 +70,9 @@ export function readTrainUrl(href, setup) {
     kept: {},
   };
   for (const key of KEPT) if (query.has(key)) state.kept[key] = query.get(key);
+  if (setup.source) {   // an expression's page (/graph/train): its graph and data are the URL's too
+    for (const [key, value] of query) if (GRAPH_KEYS.includes(key) || key.startsWith('spec_')) state.kept[key] = value;
+  }
   return state;
 }
 
