@@ -87,7 +87,7 @@ class Trainer:
         self._value_and_grad = value_and_grad(self.program)
         self._batch = value_and_grad_array(self.program)
         self._forward = forward_array(self.program)
-        self._landscape = [landscape_function(self.program, j) for j in range(len(params))]
+        self._landscapes: dict[int, object] = {}  # compiled when a landscape is asked for
 
     # --- the runs ----------------------------------------------------------------
 
@@ -197,7 +197,9 @@ class Trainer:
             len(split_forward(self.program, self.program.param_vars[x_index])[1])
         loop_index, across, loop_values, across_values = (
             (y_index, x_param, ys, xs) if loop_y else (x_index, y_param, xs, ys))
-        function = self._landscape[loop_index]
+        if loop_index not in self._landscapes:
+            self._landscapes[loop_index] = landscape_function(self.program, loop_index)
+        function = self._landscapes[loop_index]
         values = {**spec.start, across: np.asarray(across_values, dtype=float)[:, None]}
         arguments = [values[n] for n in self.params]
         arguments += [spec.columns[n][None, :] for n in self.data]

@@ -52,7 +52,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from app.routers.api import GraphRequest, cached_example_json, graph_document, summary_of
+from app.routers.api import (GraphRequest, cached_example_json, graph_document, limits_of,
+                             summary_of)
 from app.vendor import D3, KATEX, KATEX_CSS
 from engine import ParseError, parse
 
@@ -153,21 +154,29 @@ def locate(error: dict | None, source: str) -> dict | None:
     return error | {"text": text, "caret": prefix.ljust(before) + "^"}
 
 
-def graph_of(request: Request, form: dict[str, Any]) -> tuple[dict | None, dict | None]:
-    """(document, None) or (None, error) for the form's source, as POST /api/graph
-    would answer it; the error has the API's shape: message, line, column."""
-    if not form["source"].strip():
-        return None, None
+def values_of(form: dict[str, Any]) -> tuple[dict[str, float], dict | None]:
+    """The form's values as numbers, or the error (API shape) of the first that is not."""
     values = {}
     for name, text in form["values"].items():
         try:
             values[name] = float(text)
         except ValueError:
-            return None, {"message": f"the value of '{name}' is not a number: {text!r}",
-                          "line": 0, "column": 0}
+            return {}, {"message": f"the value of '{name}' is not a number: {text!r}",
+                        "line": 0, "column": 0}
         if not math.isfinite(values[name]):
-            return None, {"message": f"the value of '{name}' must be a finite number",
-                          "line": 0, "column": 0}
+            return {}, {"message": f"the value of '{name}' must be a finite number",
+                        "line": 0, "column": 0}
+    return values, None
+
+
+def graph_of(request: Request, form: dict[str, Any]) -> tuple[dict | None, dict | None]:
+    """(document, None) or (None, error) for the form's source, as POST /api/graph
+    would answer it; the error has the API's shape: message, line, column."""
+    if not form["source"].strip():
+        return None, None
+    values, error = values_of(form)
+    if error:
+        return None, error
     try:
         body = GraphRequest(source=form["source"], values=values, data=form["data"],
                             labels=form["labels"], title=form["title"])
@@ -265,22 +274,26 @@ def prediction_of(parsed) -> str | None:
 
 def source_setup(request: Request, form: dict[str, Any]) -> tuple[dict | None, str]:
     """The train page's setup for any expression, or (None, why not)."""
-    form = {**form, "values": {**{n: "0" for n in form["data"]}, **form["values"]}}
-    document, error = graph_of(request, form)
-    if document is None:
-        return None, (error or {}).get("message", "no expression given")
-    inputs = inputs_of(document, form)
-    data = [row["name"] for row in inputs if row["data"]]
+    if not form["source"].strip():
+        return None, "no expression given"
+    values, error = values_of(form)
+    if error:
+        return None, error["message"]
+    try:  # data inputs need no value here: their columns come from the spec
+        parsed = parse(form["source"], {**{n: 0.0 for n in form["data"]}, **values},
+                       form["data"], limits_of(request.app.state.settings))
+    except ParseError as exc:
+        return None, exc.message
+    data = [name for name in parsed.inputs if name in parsed.data]
     if not data:
         return None, "mark at least one input as data: training needs data"
-    params = {row["name"]: float(row["value"]) for row in inputs if not row["data"]}
+    params = {name: leaf.data for name, leaf in parsed.inputs.items() if name not in parsed.data}
     if not params:
         return None, "every input is data: there is no parameter to train"
     spec = {}
     for i, name in enumerate(data):
         default = "arange:0,1,0.01" if i == 0 else f"2*{data[0]} + 1"
         spec[name] = request.query_params.get(f"spec_{name}") or default
-    parsed = parse(form["source"], {**{n: 0.0 for n in data}, **params}, data)
     names = list(params)
     return {"slug": None, "source": form["source"], "data": data, "spec": spec,
             "csv": request.query_params.get("csv") or None,
@@ -323,51 +336,40 @@ def index(request: Request):
                    "inputs": inputs_of(None, form), "error": None, "embed": False})
 
 
-@router.get("/examples/{slug}", response_class=HTMLResponse)
+# Each view answers at its path and, without the page around it, at /embed
+# + path: one function for both, told apart by the path it was called at.
+
+def page_and_embed(path: str):
+    def register(view):
+        router.get(path, response_class=HTMLResponse)(view)
+        return router.get("/embed" + path, response_class=HTMLResponse)(view)
+    return register
+
+
+def is_embed(request: Request) -> bool:
+    return request.url.path.startswith("/embed/")
+
+
+@page_and_embed("/examples/{slug}")
 def example(request: Request, slug: str):
-    return example_page(request, slug, embed=False)
+    return example_page(request, slug, embed=is_embed(request))
 
 
-@router.get("/graph", response_class=HTMLResponse)
+@page_and_embed("/graph")
 def graph(request: Request):
-    return graph_page(request, embed=False)
+    return graph_page(request, embed=is_embed(request))
 
 
-@router.get("/graph/train", response_class=HTMLResponse)
+@page_and_embed("/graph/train")
 def graph_train(request: Request):
-    return source_train_page(request, embed=False)
+    return source_train_page(request, embed=is_embed(request))
 
 
-@router.get("/embed/graph/train", response_class=HTMLResponse)
-def embed_graph_train(request: Request):
-    return source_train_page(request, embed=True)
-
-
-@router.get("/embed/examples/{slug}", response_class=HTMLResponse)
-def embed_example(request: Request, slug: str):
-    return example_page(request, slug, embed=True)
-
-
-@router.get("/embed/graph", response_class=HTMLResponse)
-def embed_graph(request: Request):
-    return graph_page(request, embed=True)
-
-
-@router.get("/graphs/{graph_id}", response_class=HTMLResponse)
+@page_and_embed("/graphs/{graph_id}")
 def saved(request: Request, graph_id: str):
-    return saved_page(request, graph_id, embed=False)
+    return saved_page(request, graph_id, embed=is_embed(request))
 
 
-@router.get("/embed/graphs/{graph_id}", response_class=HTMLResponse)
-def embed_saved(request: Request, graph_id: str):
-    return saved_page(request, graph_id, embed=True)
-
-
-@router.get("/examples/{slug}/train", response_class=HTMLResponse)
+@page_and_embed("/examples/{slug}/train")
 def train(request: Request, slug: str):
-    return train_page(request, slug, embed=False)
-
-
-@router.get("/embed/examples/{slug}/train", response_class=HTMLResponse)
-def embed_train(request: Request, slug: str):
-    return train_page(request, slug, embed=True)
+    return train_page(request, slug, embed=is_embed(request))

@@ -168,12 +168,13 @@ def run_training(body: TrainRequest, request: Request, settings: Settings) -> Re
     data = [n for n in data if n in parsed.inputs]
     trainer = Trainer(parsed, list(spec.start), data)
     result = trainer.train(spec)
+    shown = _shown_rows(spec.columns)
     answer = TrainResponse(
         final=result.final, final_loss=result.final_loss, objective=result.objective,
         loss=result.loss, steps=result.steps, params=result.params, diverged=result.diverged,
         steps_done=result.steps_done, rows=result.rows, optimizer=spec.optimizer, lr=spec.lr,
-        order=spec.order, warnings=result.warnings, data=_shown_rows(spec.columns),
-        fit=_fit(parsed, spec, result.final, prediction, data))
+        order=spec.order, warnings=result.warnings, data=shown,
+        fit=_fit(parsed, spec, result.final, prediction, data, shown))
     if body.landscape is not None:
         answer.landscape = _landscape(trainer, spec, body.landscape)
     if body.document_step is not None and result.steps_done:
@@ -192,8 +193,9 @@ def _shown_rows(columns: dict[str, np.ndarray]) -> dict[str, list[float]]:
     return {name: column[picked].tolist() for name, column in columns.items()}
 
 
-def _fit(parsed, spec: TrainingSpec, final: dict, prediction: str | None, data: list[str]):
-    """The model against the data, when the data has one feature and a target."""
+def _fit(parsed, spec: TrainingSpec, final: dict, prediction: str | None, data: list[str],
+         shown: dict[str, list[float]]):
+    """The model against the rows shown, when the data has one feature and a target."""
     if prediction is None or prediction not in parsed.names or len(data) != 2:
         return None
     model = compile_graph(parsed.names[prediction], list(spec.start), data)
@@ -202,7 +204,6 @@ def _fit(parsed, spec: TrainingSpec, final: dict, prediction: str | None, data: 
     if feature is None:
         return None
     target = next(n for n in data if n != feature)
-    shown = _shown_rows(spec.columns)
     order = np.argsort(shown[feature])
     columns = [np.asarray(shown[n])[order] for n in data]
     with np.errstate(all="ignore"):

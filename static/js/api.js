@@ -2,33 +2,47 @@
    an error {message, line, column} (line and column from 1; 0 when the
    mistake is not at a place in the source). */
 
-/** POST a JSON body: {body} on success, {error} otherwise; never throws. */
-export async function postJSON(path, request) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    });
-  } catch (exc) {
-    return { error: { message: `the server cannot be reached (${exc.message})`, line: 0, column: 0 } };
+function sleep(ms) {
+  return new Promise((resolve) => { setTimeout(resolve, ms); });
+}
+
+/** POST a JSON body: {body} on success, {error: {message, line, column,
+    status}} otherwise; never throws. A busy server (503) is asked again
+    after its Retry-After, up to `retries` times. */
+export async function postJSON(path, request, { retries = 0 } = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    let response;
+    try {
+      response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+    } catch (exc) {
+      return { error: { message: `the server cannot be reached (${exc.message})`, line: 0, column: 0, status: 0 } };
+    }
+    if (response.status === 503 && attempt < retries) {
+      const wait = Number(response.headers.get('retry-after'));
+      await sleep(Math.min(Number.isFinite(wait) && wait > 0 ? wait * 1000 : 1000, 5000));
+      continue;
+    }
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    if (response.ok && body) return { body };
+    const detail = body && typeof body.detail === 'object' && body.detail ? body.detail : {};
+    return {
+      error: {
+        message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
+        line: Number(detail.line) || 0,
+        column: Number(detail.column) || 0,
+        status: response.status,
+      },
+    };
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
-  if (response.ok && body) return { body };
-  const detail = body && typeof body.detail === 'object' && body.detail ? body.detail : {};
-  return {
-    error: {
-      message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
-      line: Number(detail.line) || 0,
-      column: Number(detail.column) || 0,
-    },
-  };
 }
 
 /** {document} or {error}; never throws. */

@@ -14,6 +14,7 @@
    Each names its graph with graphOf(setup): a course example by its slug,
    or an expression (/graph/train) with its data spec or CSV. */
 
+import { postJSON } from '../api.js';
 import { runOf } from './state.js';
 
 export const MAX_POINTS = 1000;      // recorded points of a trajectory
@@ -71,40 +72,10 @@ export function landscapeRequest(state, setup, x, y, xRange, yRange) {
   return body;
 }
 
-function sleep(ms) {
-  return new Promise((resolve) => { setTimeout(resolve, ms); });
-}
-
+/** {answer} or {error: {message, status}}; a busy server is asked again. */
 async function post(body) {
-  for (let attempt = 0; ; attempt += 1) {
-    let response;
-    try {
-      response = await fetch('/api/train', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-      });
-    } catch (exc) {
-      return { error: { message: `the server cannot be reached (${exc.message})`, status: 0 } };
-    }
-    if (response.status === 503 && attempt < RETRIES) {
-      const wait = Number(response.headers.get('retry-after'));
-      await sleep(Math.min(Number.isFinite(wait) && wait > 0 ? wait * 1000 : 1000, 5000));
-      continue;
-    }
-    let answer = null;
-    try {
-      answer = await response.json();
-    } catch {
-      answer = null;
-    }
-    if (response.ok && answer) return { answer };
-    const detail = answer && typeof answer.detail === 'object' && answer.detail ? answer.detail : {};
-    return {
-      error: {
-        message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
-        status: response.status,
-      },
-    };
-  }
+  const answer = await postJSON('/api/train', body, { retries: RETRIES });
+  return answer.error ? answer : { answer: answer.body };
 }
 
 /** `train(body, what)`: the answer, from memory if it was asked before;
