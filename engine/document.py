@@ -7,6 +7,7 @@ import math
 
 from engine import notation
 from engine.layout import layout
+from engine.naming import name_nodes
 from engine.notation import Math, format_number
 from engine.parser import ParsedGraph
 from engine.schema import BackwardStep, Document, Edge, Flow, ForwardStep, Node, Received
@@ -47,43 +48,14 @@ def kind_of(node: Value) -> str:
 class _Builder:
     def __init__(self, trace: Trace, labels: dict[str, str]):
         self.trace = trace
-        self.labels = labels
         self.kinds = [kind_of(n) for n in trace.nodes]
-        self.names = self._names()
-        self.expressions = self._expressions()
+        self.names = name_nodes(trace.nodes, trace.index, self.kinds, labels)
+        self.expressions = self.names.written
+        self.locals = [self._local_derivative(j) for j in range(len(trace.edges))]
 
-    def _names(self) -> list[Math | None]:
-        """The name each node goes by on screen, or None for unnamed ones."""
-        names: list[Math | None] = []
-        for i, node in enumerate(self.trace.nodes):
-            if node.label:
-                names.append(notation.name(self.labels.get(node.label, node.label)))
-            elif self.kinds[i] == "constant":
-                names.append(notation.number(node.data))
-            elif self.kinds[i] != "op":
-                names.append(Math(f"n{i}", f"n_{{{i}}}"))
-            else:
-                names.append(None)
-        return names
-
-    def _expressions(self) -> list[Math]:
-        """Each node written in its inputs' names: w·x, u + b, exp(v)."""
-        written: list[Math] = []
-        for i, node in enumerate(self.trace.nodes):
-            if node._prev:
-                operands = [self.display(self.trace.index[c], written) for c in node._prev]
-                written.append(notation.expression(node._op, operands, node.arg))
-            else:
-                written.append(self.names[i])
-        return written
-
-    def display(self, i: int, written: list[Math] | None = None) -> Math:
-        """How node i is referred to in another formula: its name, or its
-        expression when short enough, or n<i>."""
-        if self.names[i] is not None:
-            return self.names[i]
-        expression = (written or self.expressions)[i]
-        return notation.short(expression, Math(f"n{i}", f"n_{{{i}}}"))
+    def display(self, i: int) -> Math:
+        """How node i is referred to in another formula (see naming.py)."""
+        return self.names.shown[i]
 
     # --- the document ---------------------------------------------------------
 
@@ -96,14 +68,12 @@ class _Builder:
                  for i in range(len(trace.nodes))]
         edges = [self.edge(j, placed.bends.get((e.child, e.parent), []))
                  for j, e in enumerate(trace.edges)]
-        self.edge_models = edges
         steps = [self.forward_step(k, s) for k, s in enumerate(trace.forward)]
         steps += [self.backward_step(k, s) for k, s in enumerate(trace.backward)]
         gradients = {}
         for i, node in enumerate(trace.nodes):
             if self.kinds[i] == "parameter":
-                name = node.label or f"n{i}"
-                gradients[name] = trace.gradients.get(i, 0.0)
+                gradients[node.label or self.display(i).text] = trace.gradients.get(i, 0.0)
         warnings = [f"{n.label}: {w}" for n in nodes for w in n.warnings]
         return Document(title=title, source=source, output=output,
                         value=trace.nodes[output].data, gradients=gradients,
@@ -117,7 +87,7 @@ class _Builder:
         if grad is None and value.requires_grad:
             grad = 0.0  # requires a gradient, but the output does not depend on it
         op = value._op if value._prev else None
-        expression = self.expressions[i]
+        expression = self.names.full[i]
         return Node(id=i, name=value.label or None, label=label.text, tex=label.tex,
                     kind=self.kinds[i], op=op,
                     symbol=notation.symbol_of(op, value.arg) if op else None,
@@ -140,16 +110,21 @@ class _Builder:
             found.append(f"the gradient is {format_number(grad)}")
         return found
 
-    def edge(self, j: int, bends) -> Edge:
+    def _local_derivative(self, j: int) -> Math:
+        """∂parent/∂child of edge j, written in names as on the slides."""
         e = self.trace.edges[j]
         parent = self.trace.nodes[e.parent]
         operands = [self.display(self.trace.index[c]) for c in parent._prev]
-        local = notation.local_derivatives(parent._op, operands, self.display(e.parent),
-                                           parent.arg)[e.index]
+        return notation.local_derivatives(parent._op, operands, self.display(e.parent),
+                                          parent.arg)[e.index]
+
+    def edge(self, j: int, bends) -> Edge:
+        e = self.trace.edges[j]
+        local = self.locals[j]
         return Edge(id=j, source=e.child, target=e.parent, index=e.index,
                     label=self.display(e.child).text, local_grad=e.local_grad,
                     local_grad_expr=local.text, local_grad_tex=local.tex,
-                    requires_grad=e.requires_grad, bends=list(bends))
+                    requires_grad=e.requires_grad, bends=[[x, y] for x, y in bends])
 
     def forward_step(self, k: int, step) -> ForwardStep:
         node = self.trace.nodes[step.node]
@@ -171,13 +146,13 @@ class _Builder:
         else:
             terms, numbers = [], []
             for e, contribution in step.received:
-                edge, drawn = self.trace.edges[e], self.edge_models[e]
+                edge, local = self.trace.edges[e], self.locals[e].wrapped()
                 parent = notation.prime(self.display(edge.parent))
-                terms.append(Math(f"{parent.text}·{_wrap(drawn.local_grad_expr)}",
-                                  rf"{parent.tex} \cdot {_wrap_tex(drawn.local_grad_tex)}"))
+                terms.append(Math(f"{parent.text}·{local.text}",
+                                  rf"{parent.tex} \cdot {local.tex}"))
                 upstream = self.trace.gradients[edge.parent]
                 numbers.append(Math(f"{format_number(upstream)} × "
-                                    f"{_wrap(format_number(edge.local_grad))}",
+                                    f"{notation.number(edge.local_grad).wrapped().text}",
                                     rf"{notation.number(upstream).tex} \times "
                                     rf"{notation.number(edge.local_grad).wrapped().tex}"))
             parts = [me, _sum(terms), _sum(numbers)]
@@ -195,12 +170,3 @@ class _Builder:
 
 def _sum(parts: list[Math]) -> Math:
     return Math(" + ".join(p.text for p in parts), " + ".join(p.tex for p in parts))
-
-
-def _wrap(text: str) -> str:
-    simple = text.replace(".", "").replace("′", "").isalnum()
-    return text if simple else f"({text})"
-
-
-def _wrap_tex(tex: str) -> str:
-    return tex if tex.replace(".", "").replace("'", "").isalnum() else rf"\left({tex}\right)"

@@ -79,7 +79,10 @@ class Edge(_Model):
     local_grad_expr: str = Field(description="The same in names, as on the slides: x, 1, y")
     local_grad_tex: str
     requires_grad: bool = Field(description="Whether the backward pass flows along it")
-    bends: list[tuple[float, float]] = Field([], description="Points a long edge passes")
+    # Lists, not tuples: a JSON array reads back as a list, and the strict
+    # schema must accept its own output.
+    bends: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
+        [], description="Points [x, y] a long edge passes")
 
 
 class ForwardStep(_Model):

@@ -147,5 +147,7 @@ def test_document_of_a_micrograd_style_graph():
     out = (a * b + 1).relu() + a.exp()
     doc = build_document(out)
     assert doc.gradients["a"] == pytest.approx(math.exp(2.0))
-    assert any(n.label.startswith("n") and n.kind == "parameter" for n in doc.nodes)
+    # The unlabelled parameter gets a short automatic name, never an internal id.
+    assert [n.label for n in doc.nodes if n.kind == "parameter"] == ["a", "p1"]
+    assert doc.gradients["p1"] == 0.0  # relu(a·p1 + 1) = relu(−5): no gradient flows
     assert any(n.kind == "constant" and n.label == "1" for n in doc.nodes)
