@@ -12,7 +12,7 @@ export const STUB_LENGTH = 66;
 export const SUM_STRIP = 30;       // room under the graph for x′ = 3 + 3 + 1 = 7     // the output's arrow, which carries ℓ and ℓ′
 const ARROW_GAP = 1.5;
 const PARALLEL_SPREAD = 26;        // x*x: two arrows between the same nodes
-const LABEL_GAP = 4;
+const LABEL_GAP = 6;
 
 export function inputWidth(label) {
   return Math.max(36, 18 + 10 * [...label].length);
@@ -82,15 +82,19 @@ export function anchorAt(point, normal, gap) {
   return { x, y, anchor, baseline, point, normal, gap };
 }
 
-/** The local derivative's chip: its text and half size. */
-export function chipOf(edge) {
+export const CHIP_SIZE = 13;      // the layout units of the chip's font
+
+/** The local derivative's chip: its text and half size (`width`: the
+    text's measured width, else an estimate). */
+export function chipOf(edge, width) {
   const text = factor(edge.local_grad_expr);
-  const hw = edge.requires_grad ? (textWidth(text) * 13 + 12) / 2 : 4;
-  return { text, hw, hh: edge.requires_grad ? 8 : 4 };
+  const hw = edge.requires_grad ? ((width || textWidth(text) * CHIP_SIZE) + 12) / 2 : 4;
+  return { text, hw, hh: edge.requires_grad ? 9 : 4 };
 }
 
-/** Every arrow's path, chip and the two sides for its labels (labels.js picks). */
-export function edgeGeometry(doc) {
+/** Every arrow's path, chip and the two sides for its labels (labels.js
+    picks); `chipWidths`: the chips' measured text widths, by edge. */
+export function edgeGeometry(doc, chipWidths = []) {
   const shapes = doc.nodes.map(shapeOf);
   const siblings = new Map();
   for (const edge of doc.edges) {
@@ -102,9 +106,11 @@ export function edgeGeometry(doc) {
     const target = doc.nodes[edge.target];
     const group = siblings.get(`${edge.source}>${edge.target}`);
     const offset = (group.indexOf(edge.id) - (group.length - 1) / 2) * PARALLEL_SPREAD;
-    const chip = chipOf(edge);
-    if (offset !== 0 && edge.bends.length === 0) return curvedEdge(source, target, shapes, offset, chip);
-    return straightEdge(source, target, shapes, edge.bends, chip);
+    const chip = chipOf(edge, chipWidths[edge.id]);
+    const place = offset !== 0 && edge.bends.length === 0
+      ? curvedEdge(source, target, shapes, offset, chip)
+      : straightEdge(source, target, shapes, edge.bends, chip);
+    return { ...place, showsChip: edge.requires_grad };
   });
   return places;
 }
@@ -184,11 +190,12 @@ function curvedEdge(source, target, shapes, offset, chip) {
   };
 }
 
-/** The output's own arrow, to the right: it carries ℓ and ℓ′. */
-export function stubGeometry(node) {
+/** The output's own arrow, to the right: it carries ℓ and ℓ′, and is long
+    enough for the wider of the two (`labelWidth`, in layout units). */
+export function stubGeometry(node, labelWidth = 0) {
   const shape = shapeOf(node);
   const start = boundary(node, shape, 1, 0);
-  const tip = [start[0] + STUB_LENGTH, start[1]];
+  const tip = [start[0] + Math.max(STUB_LENGTH, labelWidth + 14), start[1]];
   const { head, base } = arrowhead(start, tip);
   const d = `M${start[0].toFixed(1)},${start[1].toFixed(1)}L${base[0].toFixed(1)},${base[1].toFixed(1)}`;
   const mid = [(start[0] + tip[0]) / 2, start[1]];
@@ -197,9 +204,10 @@ export function stubGeometry(node) {
   return { d, head, name, grad, mid, tip };
 }
 
-/** The box to fit in view: the layout, the output's arrow, room for labels
-    and, if a node sums several contributions, a strip to write the sum. */
-export function boundsOf(doc) {
+/** The box to fit in view: the nodes, the output's arrow with its labels,
+    the placed labels (`places`, labels.js) and, if a node sums several
+    contributions, a strip to write the sum. */
+export function boundsOf(doc, stubTip, places = []) {
   let x0 = Infinity; let y0 = Infinity; let x1 = -Infinity; let y1 = -Infinity;
   for (const node of doc.nodes) {
     const s = shapeOf(node);
@@ -209,7 +217,15 @@ export function boundsOf(doc) {
     y0 = Math.min(y0, node.y - hh); y1 = Math.max(y1, node.y + hh);
   }
   const output = doc.nodes[doc.output];
-  x1 = Math.max(x1, output.x + OP_RADIUS + STUB_LENGTH + 12);
+  x1 = Math.max(x1, (stubTip ?? output.x + OP_RADIUS + STUB_LENGTH) + 4);
+  y0 = Math.min(y0, output.y - OP_RADIUS - 6);
+  y1 = Math.max(y1, output.y + OP_RADIUS + 6);
+  for (const place of places) {
+    for (const [a, b, c, d] of place.boxes || []) {
+      x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, d);
+    }
+  }
   const sums = doc.steps.some((s) => s.pass === 'backward' && s.received.length > 1);
-  return { x0: x0 - 30, y0: y0 - 24, x1: x1 + 10, y1: y1 + 30 + (sums ? SUM_STRIP : 0) };
+  const pad = 8;
+  return { x0: x0 - pad, y0: y0 - pad, x1: x1 + pad, y1: y1 + pad + (sums ? SUM_STRIP : 0) };
 }

@@ -1,63 +1,68 @@
-/* Which side of its arrow each label takes. By default the name and value go
-   above (or left of) the arrow and the gradient below (or right of) it; an
-   arrow whose labels would then cover a node or a label placed before it
-   takes the other way round. Greedy, in document order, with sizes
-   estimated from the widest text each label will hold. */
+/* Where each arrow's two labels go: the name and value on one side, the
+   gradient on the other. The sizes are measured in the page (render.js
+   draws every text each label will ever hold and reads the boxes in one
+   layout), so what is placed is what is drawn.
+
+   Greedy, one arrow after another, shortest first (they have the least
+   room): each candidate place (along the arrow, either side, pushed further
+   out, shrunk a little) is scored by how much it covers nodes, chips and
+   labels already placed (hard), and lines (soft); the cheapest wins. A
+   label with no free place left is `crowded`: render.js shows it on hover
+   and focus only, so that no text ever covers another. */
 
 import { anchorAt, OP_RADIUS, shapeOf } from './geometry.js';
 import { flowText, fmt, num, prime, textWidth } from './format.js';
 
 export const LABEL_SIZE = 15;   // the layout units of var(--label-size)
-const MIN_SCALE = 0.6;
-const LINE_WEIGHT = 0.5;               // covering a line costs less than covering a node or a label
+const MIN_SCALE = 0.7;
+const HARD = 40;                // covering a node, a chip or a label costs this much more than a line
+const LINE_WEIGHT = 0.5;
+const MARGIN = 1.5;             // room kept around every placed box
 const ALONG = [0.5, 0.6, 0.4, 0.7, 0.3];
+const PUSHES = [0, 8, 18, 30];
+const SCALES = [1, 0.85, MIN_SCALE];
+const STEEP_ALONG = [0.5, 0.35, 0.65, 0.2, 0.8];
+const CHIP_ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
+const CELL = 120;
 
-/** The label's size (a fraction of LABEL_SIZE) so that `widest` fits its
-    arrow. Above or below an arrow too short for it, the label moves out
-    past the nodes' tops and may then spread over them. */
-function fitted(place, widest, length) {
-  const width = textWidth(widest) * LABEL_SIZE;
-  if (place.baseline === 'side') return { ...place, widest, scale: 1 };
-  if (width * 0.8 <= length - 4) return { ...place, widest, scale: Math.min(1, (length - 4) / width) };
-  const out = anchorAt(place.point, place.normal, Math.max(place.gap, OP_RADIUS + 3));
-  const scale = Math.min(1, (length + 2 * OP_RADIUS) / width);
-  return { ...out, widest, scale: Math.max(scale, MIN_SCALE) };
-}
-
-function widestOf(texts) {
-  return texts.reduce((a, b) => (textWidth(b) > textWidth(a) ? b : a), '');
-}
-
-/** Every text each arrow's two labels will ever hold, from the document. */
-function textsOf(doc) {
+/** Every text each arrow's two labels will ever hold, from the document, as
+    [name, rest] pairs (render.js measures them all). */
+export function labelTexts(doc) {
   const names = doc.edges.map((edge) => {
     const source = doc.nodes[edge.source];
-    return [`${edge.label} = ${fmt(num(source.value))}`];
+    return [[edge.label, ` = ${fmt(num(source.value))}`]];
   });
   const grads = doc.edges.map((edge) => {
     const source = doc.nodes[edge.source];
-    if (source.grad === null) return [''];
+    if (source.grad === null) return [['', '']];
     const grad = num(source.grad);
-    const texts = [`${prime(source.label)} = ${fmt(grad)}`];
-    if (source.kind !== 'op') texts.push(`${source.label}.grad = ${fmt(grad * 10)}`);
-    return texts;
+    const pairs = [[prime(source.label), ` = ${fmt(grad)}`]];
+    if (source.kind !== 'op') pairs.push([`${source.label}.grad`, ` = ${fmt(grad * 10)}`]);
+    return pairs;
   });
   for (const step of doc.steps) {
     if (step.pass !== 'backward') continue;
-    for (const f of step.flows) grads[f.edge].push(flowText(num(step.grad), num(f.local_grad)));
+    for (const f of step.flows) grads[f.edge].push(['', flowText(num(step.grad), num(f.local_grad))]);
   }
-  return { names: names.map(widestOf), grads: grads.map(widestOf) };
+  const output = doc.nodes[doc.output];
+  const stub = [[output.label, ` = ${fmt(num(output.value))}`], [prime(output.label), ' = 99']];
+  return { names, grads, stub };
 }
 
-function box(place) {
-  const w = textWidth(place.widest) * LABEL_SIZE * place.scale;
-  const h = LABEL_SIZE * place.scale;
+/** Without measurements (no layout, e.g. a hidden page): estimates. */
+export function estimatedSizes(doc, texts) {
+  const vertical = { above: [-LABEL_SIZE, 0.25 * LABEL_SIZE], below: [0, 1.1 * LABEL_SIZE], side: [-0.6 * LABEL_SIZE, 0.6 * LABEL_SIZE] };
+  const widest = (pairs) => Math.max(...pairs.map(([name, rest]) => textWidth(name + rest) * LABEL_SIZE * 1.08));
+  return { names: texts.names.map(widest), grads: texts.grads.map(widest), stub: widest(texts.stub), chips: [], vertical };
+}
+
+/** The box a label takes at a place: [x0, y0, x1, y1]. */
+function boxAt(place, width, vertical) {
+  const w = width * place.scale;
+  const [top, bottom] = vertical[place.baseline].map((v) => v * place.scale);
   const x0 = place.anchor === 'start' ? place.x : place.anchor === 'end' ? place.x - w : place.x - w / 2;
-  const y0 = place.baseline === 'above' ? place.y - h : place.baseline === 'below' ? place.y : place.y - h / 2;
-  return [x0, y0, x0 + w, y0 + h];
+  return [x0 - MARGIN, place.y + top - MARGIN, x0 + w + MARGIN, place.y + bottom + MARGIN];
 }
-
-const CELL = 120;
 
 /** Boxes bucketed on a grid, so that big graphs stay linear. */
 function grid() {
@@ -76,18 +81,21 @@ function grid() {
         cells.get(key).push(b);
       }
     },
+    /** [hard overlap area, soft overlap area] of a box against what is placed. */
     cost(b) {
       const seen = new Set();
-      let sum = 0;
+      let hard = 0;
+      let soft = 0;
       for (const key of keys(b)) {
         for (const t of cells.get(key) || []) {
-          if (!seen.has(t)) {
-            seen.add(t);
-            sum += overlap(b, t);
-          }
+          if (seen.has(t)) continue;
+          seen.add(t);
+          const area = overlap(b, t);
+          if (t[4] === LINE_WEIGHT) soft += area * LINE_WEIGHT;
+          else hard += area;
         }
       }
-      return sum;
+      return [hard, soft];
     },
   };
 }
@@ -95,49 +103,95 @@ function grid() {
 function overlap(a, b) {
   const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
   const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  return w > 0 && h > 0 ? w * h * (b[4] || 1) : 0;
+  return w > 0 && h > 0 ? w * h : 0;
 }
 
-/** Set `name` and `grad` (each with its `scale`) on every place. */
-export function placeLabels(doc, places) {
-  const shapes = doc.nodes.map(shapeOf);
-  const taken = grid();
-  doc.nodes.forEach((node, i) => {
-    const s = shapes[i];
-    const hw = s.circle ? s.r : s.w / 2;
-    const hh = s.circle ? s.r : s.h / 2;
-    taken.add([node.x - hw, node.y - hh, node.x + hw, node.y + hh]);
-  });
-  for (const place of places) {
-    const hw = place.chip.hw;
-    const hh = place.chip.hh;
-    taken.add([place.mid[0] - hw, place.mid[1] - hh, place.mid[0] + hw, place.mid[1] + hh]);
-    for (const [x, y] of place.trace) taken.add([x - 2, y - 2, x + 2, y + 2, LINE_WEIGHT]);
+/** A label place pushed `push` further from its arrow and drawn at `scale`.
+    Beside an arrow too short for the label, it starts past the nodes' tops. */
+function candidate(side, push, scale, width, length) {
+  if (side.baseline === 'side' || width * scale * 0.8 <= length - 4) {
+    return { ...anchorAt(side.point, side.normal, side.gap + push), scale };
   }
-  const texts = textsOf(doc);
-  doc.edges.forEach((edge, i) => {
-    const place = places[i];
-    let best = null;
-    for (const t of place.curved || place.steep ? [0.5] : ALONG) {
-      const sides = place.sidesAt(t);
-      for (const swapped of place.curved ? [false] : [false, true]) {
-        const [nameSide, gradSide] = swapped ? [sides[1], sides[0]] : sides;
-        const name = fitted(nameSide, texts.names[i], place.length);
-        const grad = fitted(gradSide, texts.grads[i], place.length);
-        // An arrow the gradient never flows along never shows a gradient label,
-        // and the arrow of a constant no name.
-        const boxes = [];
-        if (doc.nodes[edge.source].kind !== 'constant') boxes.push(box(name));
-        if (edge.requires_grad) boxes.push(box(grad));
-        // Off the middle or the other way round only when it clearly helps.
-        const cost = boxes.reduce((sum, b) => sum + taken.cost(b), 0)
-          + Math.abs(t - 0.5) * 60 + (swapped ? 25 : 0);
-        if (!best || cost < best.cost) best = { cost, name, grad, boxes };
+  return { ...anchorAt(side.point, side.normal, Math.max(side.gap, OP_RADIUS + 3) + push), scale };
+}
+
+/** Move a chip along its arrow (`trace`, sampled points) to the free spot
+    nearest the middle of its longest piece (`mid`), and take its room. */
+function placeChip(place, taken) {
+  if (!place.showsChip) return;
+  const { hw, hh } = place.chip;
+  const boxOf = ([x, y]) => [x - hw - MARGIN, y - hh - MARGIN, x + hw + MARGIN, y + hh + MARGIN];
+  const { trace } = place;
+  let best = { cost: taken.cost(boxOf(place.mid))[0], mid: place.mid };
+  for (const f of CHIP_ALONG) {
+    if (best.cost === 0) break;
+    const point = trace[Math.round(f * (trace.length - 1))];
+    const cost = taken.cost(boxOf(point))[0];
+    if (cost < best.cost) best = { cost, mid: point };
+  }
+  place.mid = best.mid;
+  taken.add(boxOf(place.mid));
+}
+
+/** The cheapest spot for one label (`spotAt(scale, t, side, push)`), on
+    `preferred` side if it costs no more; `crowded` if every spot covers
+    something. Shrinks only when nothing fits at full size. */
+function bestSpot(place, taken, spotAt, preferred) {
+  let best = null;
+  for (const scale of SCALES) {
+    for (const t of place.curved || place.steep ? STEEP_ALONG : ALONG) {
+      for (const side of place.curved ? [preferred] : [preferred, 1 - preferred]) {
+        for (const push of place.curved ? [0] : PUSHES) {
+          const { spot, box } = spotAt(scale, t, side, push);
+          const [hard, soft] = taken.cost(box);
+          const cost = hard * HARD + soft + Math.abs(t - 0.5) * 60 + (side !== preferred ? 25 : 0)
+            + push * 2 + (1 - scale) * 200;
+          if (!best || cost < best.cost) best = { cost, hard, spot, box, side };
+        }
       }
     }
-    place.name = best.name;
-    place.grad = best.grad;
-    for (const b of best.boxes) taken.add(b);
+    if (best.hard === 0) break;
+  }
+  return { ...best, crowded: best.hard > 0 };
+}
+
+/** Set `name` and `grad` (each with its `scale` and `crowded` flag) on
+    every place. `sizes`: measured widths of the widest texts (`names`,
+    `grads`, in layout units at scale 1) and each baseline's vertical
+    extent (`vertical`). */
+export function placeLabels(doc, places, sizes) {
+  const taken = grid();
+  doc.nodes.forEach((node) => {
+    const s = shapeOf(node);
+    const hw = s.circle ? s.r : s.w / 2;
+    const hh = s.circle ? s.r : s.h / 2;
+    taken.add([node.x - hw - 2, node.y - hh - 2, node.x + hw + 2, node.y + hh + 2]);
   });
+  // Shortest arrows first: they have the fewest good places.
+  const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
+  for (const i of order) placeChip(places[i], taken);
+  for (const place of places) {
+    for (const [x, y] of place.trace) taken.add([x - 2, y - 2, x + 2, y + 2, LINE_WEIGHT]);
+  }
+  for (const i of order) {
+    const edge = doc.edges[i];
+    const place = places[i];
+    const fits = (scale, t, side, push, width) => {
+      const spot = candidate(place.sidesAt(t)[side], push, scale, width, place.length);
+      return { spot, box: boxAt(spot, width, sizes.vertical) };
+    };
+    // The name first, on its usual side; then the gradient, best on the other.
+    const name = doc.nodes[edge.source].kind === 'constant' ? null
+      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.names[i]), 0);
+    if (name && !name.crowded) taken.add(name.box);
+    const gradSide = name ? 1 - name.side : 1;
+    const grad = !edge.requires_grad ? null
+      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.grads[i]), gradSide);
+    if (grad && !grad.crowded) taken.add(grad.box);
+    const unused = { ...place.sidesAt(0.5)[0], scale: 1, crowded: false };   // never shows text
+    place.name = name ? { ...name.spot, crowded: name.crowded } : unused;
+    place.grad = grad ? { ...grad.spot, crowded: grad.crowded } : unused;
+    place.boxes = [name, grad].filter((p) => p && !p.crowded).map((p) => p.box);
+  }
   return places;
 }

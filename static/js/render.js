@@ -11,8 +11,8 @@
    All text goes in with textContent: names and sources are user text. */
 
 import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP } from './geometry.js';
-import { LABEL_SIZE, placeLabels } from './labels.js';
-import { exact, flowText, fmt, mathRuns, num, prime, textWidth } from './format.js';
+import { estimatedSizes, LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
+import { exact, factor, flowText, fmt, mathRuns, num, prime, textWidth } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const BASELINE = { above: 'auto', below: 'hanging', side: 'central' };
@@ -24,16 +24,62 @@ function el(name, attrs, parent) {
   return node;
 }
 
-/** A text at a label place (see labels.js), with a name part and the rest. */
-function label(parent, place, cls, attrs) {
-  const text = el('text', {
-    class: cls, x: place.x.toFixed(1), y: place.y.toFixed(1),
-    'text-anchor': place.anchor, 'dominant-baseline': BASELINE[place.baseline], ...attrs,
-  }, parent);
-  if (place.scale < 1) text.style.fontSize = `calc(var(--label-size) * ${place.scale.toFixed(2)})`;
+/** A label's text, with a name part and the rest; placed later (placeText). */
+function label(parent, cls, attrs) {
+  const text = el('text', { class: cls, ...attrs }, parent);
   const name = el('tspan', { class: 'nm' }, text);
   const rest = el('tspan', { class: 'rest' }, text);
   return { text, name, rest, last: {} };
+}
+
+/** Put a label's text at a place (see labels.js). A crowded label, which
+    found no free room, shows only while its node or arrow is hovered or
+    focused: no text ever covers another. */
+function placeText(handle, place) {
+  const { text } = handle;
+  text.setAttribute('x', place.x.toFixed(1));
+  text.setAttribute('y', place.y.toFixed(1));
+  text.setAttribute('text-anchor', place.anchor);
+  text.setAttribute('dominant-baseline', BASELINE[place.baseline]);
+  if (place.scale < 1) text.style.fontSize = `calc(var(--label-size) * ${place.scale.toFixed(2)})`;
+  // An attribute, not a class: the paint rewrites the classes.
+  if (place.crowded) text.setAttribute('data-crowded', '');
+  if (place.box) text.setAttribute('data-box', place.box.map((v) => v.toFixed(1)).join(','));
+}
+
+/** Every text each label will hold, drawn in a scratch layer and measured
+    in one layout: the widest per label, in layout units, and how far each
+    baseline's boxes reach above and below the anchor. Falls back on
+    estimates when the graph is not laid out (a hidden page). */
+function measure(doc, labelLayer, edges, texts) {
+  const scratch = el('g', { class: 'measuring', 'aria-hidden': 'true' }, labelLayer);
+  const draw = (cls, [name, rest]) => {
+    const handle = label(scratch, cls, {});
+    setName(handle.name, name);
+    handle.rest.textContent = rest;
+    return handle.text;
+  };
+  const names = texts.names.map((pairs) => pairs.map((pair) => draw('edge-name', pair)));
+  const grads = texts.grads.map((pairs) => pairs.map((pair) => draw('edge-grad', pair)));
+  const probe = draw('edge-name', ['u', ' = 0.25']);
+  const widest = (drawn) => Math.max(0, ...drawn.map((t) => t.getBBox().width));
+  let sizes;
+  if (probe.getBBox().width === 0) {
+    sizes = estimatedSizes(doc, texts);
+  } else {
+    const stub = texts.stub.map((pair) => draw('edge-grad', pair));
+    sizes = {
+      names: names.map(widest), grads: grads.map(widest), stub: widest(stub),
+      chips: edges.map((h) => h.chipText.getBBox().width), vertical: {},
+    };
+    for (const [baseline, value] of Object.entries(BASELINE)) {
+      probe.setAttribute('dominant-baseline', value);
+      const box = probe.getBBox();
+      sizes.vertical[baseline] = [box.y, box.y + box.height];
+    }
+  }
+  scratch.remove();
+  return sizes;
 }
 
 /** A name with raised * and ′, as TeX sets y^{*} and u'. */
@@ -84,36 +130,53 @@ export function drawGraph(svg, doc) {
   const nodeLayer = el('g', { class: 'nodes' }, viewport);
   const labelLayer = el('g', { class: 'labels' }, viewport);
 
-  const places = placeLabels(doc, edgeGeometry(doc));
-  const edges = doc.edges.map((edge, i) => {
+  const texts = labelTexts(doc);
+  const edges = doc.edges.map((edge) => {
+    const line = el('path', { class: 'edge-line', 'data-edge-id': edge.id }, edgeLayer);
+    const head = el('path', { class: 'edge-head' }, edgeLayer);
+    const nameLabel = label(labelLayer, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source });
+    const gradLabel = label(labelLayer, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source });
+    const chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
+    const chipRect = el('rect', {}, chip);
+    const chipText = el('text', { 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
+    el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
+    setName(el('tspan', {}, chipText), factor(edge.local_grad_expr).slice(1));
+    return { edge, line, head, nameLabel, gradLabel, chip, chipRect, chipText, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
+  });
+  // Chips are measured while shown; they hide again at the first paint.
+  for (const h of edges) h.chip.classList.add('shown');
+  const sizes = measure(doc, labelLayer, edges, texts);
+  const places = placeLabels(doc, edgeGeometry(doc, sizes.chips), sizes);
+  edges.forEach((h, i) => {
     const place = places[i];
-    const line = el('path', { d: place.d, class: 'edge-line', 'data-edge-id': edge.id }, edgeLayer);
-    const head = el('path', { d: place.head, class: 'edge-head' }, edgeLayer);
-    const nameLabel = label(labelLayer, place.name, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source });
-    const gradLabel = label(labelLayer, place.grad, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source });
+    h.line.setAttribute('d', place.d);
+    h.head.setAttribute('d', place.head);
+    placeText(h.nameLabel, place.name);
+    placeText(h.gradLabel, place.grad);
     // Absolute coordinates, no transform per element: each transform is a
     // paint property node, and thousands of them make every frame slow.
     const [cx, cy] = place.mid;
-    const chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
-    el('rect', { x: cx - place.chip.hw, y: cy - place.chip.hh, width: 2 * place.chip.hw, height: 2 * place.chip.hh, rx: place.chip.hh }, chip);
-    const chipText = el('text', { x: cx, y: cy, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
-    el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
-    setName(el('tspan', {}, chipText), place.chip.text.slice(1));
+    const { hw, hh } = place.chip;
+    for (const [key, value] of Object.entries({ x: cx - hw, y: cy - hh, width: 2 * hw, height: 2 * hh, rx: hh })) h.chipRect.setAttribute(key, value);
+    h.chipText.setAttribute('x', cx);
+    h.chipText.setAttribute('y', cy);
+    h.chip.classList.remove('shown');
     const xs = place.trace.map((p) => p[0]);
     const ys = place.trace.map((p) => p[1]);
-    const box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];
-    return { edge, line, head, nameLabel, gradLabel, chip, box, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
+    h.box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];
   });
 
   const output = doc.nodes[doc.output];
-  const stubPlace = stubGeometry(output);
+  const stubPlace = stubGeometry(output, sizes.stub);
   const stub = {
     line: el('path', { d: stubPlace.d, class: 'edge-line stub', 'data-edge-id': 'output' }, edgeLayer),
     head: el('path', { d: stubPlace.head, class: 'edge-head stub' }, edgeLayer),
-    nameLabel: label(labelLayer, stubPlace.name, 'edge-name', { 'data-edge-id': 'output', 'data-label-for': output.id }),
-    gradLabel: label(labelLayer, stubPlace.grad, 'edge-grad', { 'data-edge-id': 'output', 'data-grad-for': output.id }),
+    nameLabel: label(labelLayer, 'edge-name', { 'data-edge-id': 'output', 'data-label-for': output.id }),
+    gradLabel: label(labelLayer, 'edge-grad', { 'data-edge-id': 'output', 'data-grad-for': output.id }),
     last: {},
   };
+  placeText(stub.nameLabel, stubPlace.name);
+  placeText(stub.gradLabel, stubPlace.grad);
 
   const nodes = doc.nodes.map((node) => {
     const shape = shapeOf(node);
@@ -137,8 +200,9 @@ export function drawGraph(svg, doc) {
     return { node, g, box: [x - 60, y - 40, x + 60, y + 40], parts: [g], last: {} };
   });
 
-  const badge = label(labelLayer, { x: 0, y: 0, anchor: 'middle', baseline: 'below', scale: 1 }, 'sum-badge', { 'data-testid': 'sum-badge' });
-  return { svg, viewport, nodes, edges, stub, badge, badgeLast: null, bounds: boundsOf(doc) };
+  const badge = label(labelLayer, 'sum-badge', { 'data-testid': 'sum-badge' });
+  placeText(badge, { x: 0, y: 0, anchor: 'middle', baseline: 'below', scale: 1 });
+  return { svg, viewport, nodes, edges, stub, badge, badgeLast: null, bounds: boundsOf(doc, stubPlace.tip[0], places) };
 }
 
 function nodeClass(node, scene) {

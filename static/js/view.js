@@ -9,6 +9,9 @@ import { cullGraph, drawGraph, paintGraph } from './render.js';
 import { passesOf, sceneOf } from './scene.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
 
+// The fonts the graph's labels are set in (app.css): KaTeX's, vendored.
+const LABEL_FONTS = ['15px KaTeX_Main', 'bold 15px KaTeX_Main', 'italic 15px KaTeX_Math', 'italic bold 15px KaTeX_Math'];
+
 export function createView(root, store) {
   const svg = root.querySelector('svg.graph');
   const player = createPlayer(store);
@@ -48,6 +51,27 @@ export function createView(root, store) {
 
   store.subscribe(paint);
 
+  /** Draw the document, then draw it again once the label fonts have
+      loaded if they had not: labels are placed from measured text, and a
+      fallback font measures differently. `svg[data-measured]` says that
+      the labels on screen were measured with the fonts they are drawn in. */
+  function draw() {
+    graph = drawGraph(svg, doc);
+    graph.big = doc.nodes.length > BIG_GRAPH;
+    const ready = LABEL_FONTS.every((font) => document.fonts.check(font));
+    svg.dataset.measured = ready ? '1' : '0';
+    if (!ready) {
+      const drawn = doc;
+      Promise.all(LABEL_FONTS.map((font) => document.fonts.load(font))).then(() => {
+        if (doc !== drawn) return;
+        draw();
+        zoom.retarget(graph.viewport);
+        zoom.setBounds(graph.bounds, doc.nodes.length);
+        paint();
+      }, () => { svg.dataset.measured = '1'; });
+    }
+  }
+
   return {
     player,
     /** Draw a document; `reset` starts it from the first frame. */
@@ -55,8 +79,7 @@ export function createView(root, store) {
       doc = next;
       passes = passesOf(doc);
       root.hidden = false;
-      graph = drawGraph(svg, doc);
-      graph.big = doc.nodes.length > BIG_GRAPH;
+      draw();
       if (!zoom) {
         // Only big graphs are culled: for the others it would cost more than it saves.
         zoom = createZoom(svg, graph.viewport, { onView: (box) => { if (graph.big) cullGraph(graph, box); } });
