@@ -116,7 +116,8 @@ function candidate(side, push, scale, width, length) {
 }
 
 /** Move a chip along its arrow (`trace`, sampled points) to the free spot
-    nearest the middle of its longest piece (`mid`), and take its room. */
+    nearest the middle of its longest piece (`mid`), and take its room;
+    `crowded` when there is none. */
 function placeChip(place, taken) {
   if (!place.showsChip) return;
   const { hw, hh } = place.chip;
@@ -130,7 +131,10 @@ function placeChip(place, taken) {
     if (cost < best.cost) best = { cost, mid: point };
   }
   place.mid = best.mid;
-  taken.add(boxOf(place.mid));
+  // A chip with no free spot anywhere on its arrow is left out of the
+  // picture (the panel writes the derivative at its step).
+  place.chip = { ...place.chip, crowded: best.cost > 0 };
+  if (!place.chip.crowded) taken.add(boxOf(place.mid));
 }
 
 /** The cheapest spot for one label (`spotAt(scale, t, side, push)`), on

@@ -12,7 +12,8 @@ function typeset(target, tex, text) {
   target.textContent = '';
   if (!tex) return;
   if (window.katex) {
-    window.katex.render(tex, target, { displayMode: true, throwOnError: false, output: 'html' });
+    // Inline, not display mode: a long chain rule wraps after its = and +.
+    window.katex.render(tex, target, { displayMode: false, throwOnError: false, output: 'html' });
   } else {
     target.textContent = text;
   }
@@ -64,7 +65,11 @@ export function createPanel(root, doc, passes) {
   const runsText = find('runs');
   const zero = find('zero-grads');
   const output = doc.nodes[doc.output];
-  const parameters = doc.nodes.filter((n) => accumulates(n) && n.name in doc.gradients);
+  const where = find('where');
+  // A gradient's key is the input's name in the source, or its automatic name.
+  const keyOf = (n) => n.name ?? n.label;
+  const parameters = doc.nodes.filter((n) => accumulates(n) && keyOf(n) in doc.gradients);
+  find('grads-count').textContent = String(parameters.length);
   const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
   chainRule.last = undefined;
   gradients.textContent = '';
@@ -74,6 +79,14 @@ export function createPanel(root, doc, passes) {
     caption.textContent = `${name} · step ${scene.step} of ${counts[scene.pass]}`;
     caption.dataset.pass = scene.pass;
     caption.dataset.step = String(scene.step);
+  }
+
+  /** An automatically named node (u3) is written out in full: what it stands for. */
+  function paintWhere(scene) {
+    const node = scene.current === null ? null : doc.nodes[scene.current];
+    const show = node && node.name === null && node.kind === 'op' && node.label !== node.expression;
+    where.hidden = !show;
+    where.textContent = show ? `where ${node.label} = ${node.expression}` : '';
   }
 
   function paintFlows(scene) {
@@ -103,7 +116,7 @@ export function createPanel(root, doc, passes) {
   const rows = parameters.map((node) => {
     const li = document.createElement('li');
     li.dataset.testid = 'gradient';
-    li.dataset.name = node.name;
+    li.dataset.name = keyOf(node);
     gradients.appendChild(li);
     return { node, li, last: '' };
   });
@@ -132,8 +145,13 @@ export function createPanel(root, doc, passes) {
         span.textContent = text;
         li.appendChild(span);
       }
-      if (shown !== undefined && scene.pass === 'backward') li.dataset.grad = exact(shown);
-      else delete li.dataset.grad;
+      if (shown !== undefined && scene.pass === 'backward') {
+        li.dataset.grad = exact(shown);
+        li.title = `${parts[0][1]} = ${exact(shown)}`;   // the full precision, on hover
+      } else {
+        delete li.dataset.grad;
+        li.removeAttribute('title');
+      }
     }
     const runs = scene.runs === 1
       ? 'backward() has run once.'
@@ -150,6 +168,7 @@ export function createPanel(root, doc, passes) {
       typeset(chainRule, tex, text);
       root.classList.toggle('typeset', Boolean(window.katex));
       stepText.textContent = text;
+      paintWhere(scene);
       paintFlows(scene);
       paintGradients(scene);
     },

@@ -160,6 +160,7 @@ export function drawGraph(svg, doc) {
     for (const [key, value] of Object.entries({ x: cx - hw, y: cy - hh, width: 2 * hw, height: 2 * hh, rx: hh })) h.chipRect.setAttribute(key, value);
     h.chipText.setAttribute('x', cx);
     h.chipText.setAttribute('y', cy);
+    if (place.chip.crowded) h.chip.setAttribute('data-crowded', '');
     h.chip.classList.remove('shown');
     const xs = place.trace.map((p) => p[0]);
     const ys = place.trace.map((p) => p[1]);
@@ -182,7 +183,6 @@ export function drawGraph(svg, doc) {
     const shape = shapeOf(node);
     const { x, y } = node;
     const g = el('g', { class: 'node', 'data-node-id': node.id, 'data-kind': node.kind }, nodeLayer);
-    el('title', {}, g).textContent = [`${node.label} = ${node.expression}`, ...node.warnings].join('\n');
     const centred = { x, y, 'text-anchor': 'middle', 'dominant-baseline': 'central' };
     if (shape.circle) {
       el('circle', { class: 'halo', cx: x, cy: y, r: OP_RADIUS + 8 }, g);

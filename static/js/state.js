@@ -3,7 +3,7 @@
 
    Form keys (on / and /graph): source, values (w:0.5,b:2), data (x,ystar),
    labels (ystar:y*), title. Player keys: pass, step, speed, big, runs.
-   Kept as they came: autoplay, controls (embed options).
+   Kept as they came: autoplay, controls, fit (embed options).
 
    Step numbering. Each pass counts its own steps, and `step` is how many of
    that pass's steps are done:
@@ -23,7 +23,7 @@
 export const PASSES = ['forward', 'backward'];
 export const SPEEDS = [0.5, 1, 2, 4];
 export const MAX_RUNS = 99;
-const KEPT = ['autoplay', 'controls'];
+const KEPT = ['autoplay', 'controls', 'fit'];
 
 /** `w:0.5,b:2` → {w: "0.5", b: "2"} */
 export function parsePairs(text) {

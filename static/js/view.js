@@ -7,6 +7,7 @@ import { createPanel } from './panel.js';
 import { createPlayer } from './player.js';
 import { cullGraph, drawGraph, paintGraph } from './render.js';
 import { passesOf, sceneOf } from './scene.js';
+import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
 
 // The fonts the graph's labels are set in (app.css): KaTeX's, vendored.
@@ -15,6 +16,7 @@ const LABEL_FONTS = ['15px KaTeX_Main', 'bold 15px KaTeX_Main', 'italic 15px KaT
 export function createView(root, store) {
   const svg = root.querySelector('svg.graph');
   const player = createPlayer(store);
+  const tooltip = setupTooltip(root.querySelector('.stage'), svg);
   let doc = null;
   let passes = null;
   let graph = null;
@@ -31,6 +33,7 @@ export function createView(root, store) {
     panel.paint(scene);
     controls.paint();
     embed.refresh();
+    tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
     zoom.focusOn([focus.x, focus.y], state.pass);
   }
@@ -58,6 +61,7 @@ export function createView(root, store) {
   function draw() {
     graph = drawGraph(svg, doc);
     graph.big = doc.nodes.length > BIG_GRAPH;
+    tooltip.attach(doc, graph);
     const ready = LABEL_FONTS.every((font) => document.fonts.check(font));
     svg.dataset.measured = ready ? '1' : '0';
     if (!ready) {
@@ -82,7 +86,10 @@ export function createView(root, store) {
       draw();
       if (!zoom) {
         // Only big graphs are culled: for the others it would cost more than it saves.
-        zoom = createZoom(svg, graph.viewport, { onView: (box) => { if (graph.big) cullGraph(graph, box); } });
+        zoom = createZoom(svg, graph.viewport, {
+          onView: (box) => { if (graph.big) cullGraph(graph, box); },
+          fitMode: () => store.get().kept.fit ?? null,
+        });
         controls = setupControls(root, { store, player, zoom, actions });
         embed = setupEmbedCode(root, () => doc.title || 'your expression');
       } else {

@@ -1,15 +1,21 @@
-/* Pan and zoom (d3.zoom). A graph that fits at a readable size is fitted to
-   the stage; a bigger one is shown at a readable size and the view follows
-   the current node. Once the user pans or zooms, the view is theirs until
-   they press "fit". */
+/* Pan and zoom (d3.zoom). A graph is fitted to the stage, whole, at the
+   largest scale that fits; only when its fitted text would be too small to
+   read (under MIN_TEXT_PX) is it shown at a readable size with the view
+   following the current node. A course-sized graph is always fitted: in a
+   small slide frame its whole picture says more than a keyhole on it. The
+   URL's `fit` forces either (1: fit, 0: follow). Once the user pans or
+   zooms, the view is theirs until they press "fit". */
+
+import { LABEL_SIZE } from './labels.js';
 
 const MAX_SCALE = 2;        // small graphs do not grow past this
-const READABLE_SCALE = 0.7;   // below this a graph is followed, not fitted
+const MIN_TEXT_PX = 9;      // fitted labels smaller than this are not read
+const ALWAYS_FITTED = 30;   // nodes: graphs this small are fitted at any size
 const FOLLOW_SCALE = 1.1;
 const PADDING = 12;
 export const BIG_GRAPH = 200;   // nodes: bigger graphs are culled to the view and jump instead of gliding
 
-export function createZoom(svg, firstViewport, { onView } = {}) {
+export function createZoom(svg, firstViewport, { onView, fitMode = () => null } = {}) {
   let viewport = firstViewport;
   const d3 = window.d3;
   let bounds = null;
@@ -18,6 +24,7 @@ export function createZoom(svg, firstViewport, { onView } = {}) {
   let focus = null;
   let lead = 0.5;
   let glide = 450;
+  let nodeCount = 0;
   let stage = [svg.clientWidth || 800, svg.clientHeight || 400];
   // The stage's size comes from the ResizeObserver: reading it from the DOM
   // after each step would force a layout of the whole graph.
@@ -78,7 +85,8 @@ export function createZoom(svg, firstViewport, { onView } = {}) {
   function frame(animate) {
     if (!bounds || userMoved) return;
     const { scale, transform } = fitTransform();
-    follow = scale < READABLE_SCALE;
+    const mode = fitMode();
+    follow = mode === '0' || (mode !== '1' && scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED);
     apply(follow ? centreOn(focus || [bounds.x0, (bounds.y0 + bounds.y1) / 2]) : transform, animate);
   }
 
@@ -97,6 +105,7 @@ export function createZoom(svg, firstViewport, { onView } = {}) {
     /** A new graph's box; `size` (its number of nodes) sets how it glides. */
     setBounds(next, nodes) {
       bounds = next;
+      nodeCount = nodes;
       glide = nodes > BIG_GRAPH ? 0 : 450;
       userMoved = false;
       frame(false);
