@@ -101,6 +101,8 @@ def play_through(page):
     embed_code = page.locator("[data-testid='embed-code-button']")
     if embed_code.is_visible():
         embed_code.click()   # the iframe code quotes the title
+        clean(page)
+        embed_code.click()   # closed again: in an embed it floats over the panel
     clean(page)
 
 
