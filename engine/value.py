@@ -27,7 +27,7 @@ import itertools
 import math
 from operator import attrgetter
 
-from engine import safe_math
+from engine import ops, safe_math
 from engine.safe_math import div, power
 
 _next_id = itertools.count().__next__
@@ -150,50 +150,12 @@ class Value:
     def __neg__(self):
         return _unary(-self.data, self, "neg", -1.0)
 
-    def exp(self):
-        try:
-            e = math.exp(self.data)
-        except OverflowError:
-            e = math.inf
-        return _unary(e, self, "exp", e)
-
-    def log(self):
-        x = self.data
-        return _unary(safe_math.log(x), self, "log", div(1.0, x))
-
-    def sin(self):
-        x = self.data
-        return _unary(safe_math.sin(x), self, "sin", safe_math.cos(x))
-
-    def cos(self):
-        x = self.data
-        return _unary(safe_math.cos(x), self, "cos", -safe_math.sin(x))
-
-    def tan(self):
-        t = safe_math.tan(self.data)
-        return _unary(t, self, "tan", 1.0 + t * t)
-
-    def tanh(self):
-        t = math.tanh(self.data)
-        return _unary(t, self, "tanh", 1.0 - t * t)
-
-    def sigmoid(self):
-        s = safe_math.sigmoid(self.data)
-        return _unary(s, self, "sigmoid", s * (1.0 - s))
-
-    def relu(self):
-        x = self.data
-        return _unary(x if x > 0.0 else 0.0, self, "relu", 1.0 if x > 0.0 else 0.0)
-
-    def sqrt(self):
-        r = safe_math.sqrt(self.data)
-        return _unary(r, self, "sqrt", div(0.5, r))
-
-    def __abs__(self):
-        x = self.data
-        return _unary(abs(x), self, "abs", 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
-
-    abs = __abs__
+    # exp, log, sin, ... (every function of the language): made from
+    # engine.ops by _add_functions below, e.g.
+    #     def exp(self):
+    #         a = self.data
+    #         o = exp(a)
+    #         return _unary(o, self, "exp", o)
 
     # --- gradients ------------------------------------------------------------
 
@@ -297,6 +259,43 @@ def _const(number) -> Value:
     node._g = 0.0
     node._mark = 0
     return node
+
+
+def _function_method(op: ops.Op):
+    """Value's method for a function of engine.ops: its forward rule and
+    local derivative, as the op's code says, with math's fast functions
+    first and the IEEE-style ones of safe_math where those raise."""
+    code = op.code
+    body = ["a = self.data", f"o = {code.forward.format(a='a')}",
+            f"d = {code.local[0].format(a='a', o='o')}"]
+    end = f"    return unary(o, self, {op.name!r}, d)\n"
+    safe = "def safe(self):\n" + "".join(f"    {line}\n" for line in body) + end
+    fast = ("def method(self):\n    try:\n" + "".join(f"        {line}\n" for line in body)
+            + "    except MATH_ERRORS:\n        return safe(self)\n" + end)
+    safe_scope = {**ops.FLOAT_FUNCTIONS, "unary": _unary}
+    exec(compile(safe, f"<chainrule Value.{op.name}>", "exec"), safe_scope)  # our own code
+    fast_scope = {**ops.FAST_FUNCTIONS, "unary": _unary, "MATH_ERRORS": ops.MATH_ERRORS,
+                  "safe": safe_scope["safe"]}
+    exec(compile(fast, f"<chainrule Value.{op.name}>", "exec"), fast_scope)
+    method = fast_scope["method"]
+    method.__name__ = op.value_method
+    method.__qualname__ = f"Value.{op.value_method}"
+    method.__doc__ = (f"{op.name}(x) = {code.forward.format(a='x')}, with "
+                      f"d/dx = {code.local[0].format(a='x', o='out')}")
+    source = fast + safe
+    method.source = source
+    return method
+
+
+def _add_functions():
+    for op in ops.FUNCTIONS.values():
+        method = _function_method(op)
+        setattr(Value, op.name, method)
+        if op.value_method != op.name:  # abs(x) is x.abs() and Python's abs(x)
+            setattr(Value, op.value_method, method)
+
+
+_add_functions()
 
 
 def topological_order(root: Value) -> list[Value]:
