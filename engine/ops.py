@@ -104,13 +104,17 @@ def _call(text: str, tex: str) -> Written:
     return Written(f"{text}($a)", rf"{tex}\left($a\right)", atomic=True)
 
 
-def _np_sigmoid(np, x):
-    e = np.exp(-np.abs(x))  # the two branches of safe_math.sigmoid
+# numpy versions of safe_math's two-branch functions; only ever called on
+# arrays, so numpy is loaded by then.
+def _np_sigmoid(x):
+    import numpy as np
+    e = np.exp(-np.abs(x))
     return np.where(x >= 0.0, 1.0, e) / (1.0 + e)
 
 
-def _np_softplus(np, x):
-    return np.where(x > 0.0, x, 0.0) + np.log1p(np.exp(-np.abs(x)))  # safe_math.softplus
+def _np_softplus(x):
+    import numpy as np
+    return np.where(x > 0.0, x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
 OPS: dict[str, Op] = {op.name: op for op in (
@@ -174,7 +178,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     Op("sigmoid", 1, "σ", _call("σ", r"\sigma"),
        (Written("$Y(1 − $Y)", r"$Y\left(1 - $Y\right)"),),
        Code("sigmoid({a})", ("{o} * (1.0 - {o})",)), functions={"sigmoid": safe_math.sigmoid},
-       array=lambda np: {"sigmoid": lambda x: _np_sigmoid(np, x)}, function=True),
+       array=lambda np: {"sigmoid": _np_sigmoid}, function=True),
     Op("relu", 1, "ReLU", _call("relu", r"\operatorname{relu}"),
        (Written("[$A > 0]", "[$A > 0]", atomic=True),),
        Code("{a} if {a} > 0.0 else 0.0", ("1.0 if {a} > 0.0 else 0.0",)),
@@ -196,8 +200,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
        (Written("σ($a)", r"\sigma\left($a\right)", atomic=True),),
        Code("softplus({a})", ("sigmoid({a})",)),
        functions={"softplus": safe_math.softplus, "sigmoid": safe_math.sigmoid},
-       array=lambda np: {"softplus": lambda x: _np_softplus(np, x),
-                         "sigmoid": lambda x: _np_sigmoid(np, x)}, function=True),
+       array=lambda np: {"softplus": _np_softplus, "sigmoid": _np_sigmoid}, function=True),
     Op("log1p", 1, "log1p", _call("log1p", r"\operatorname{log1p}"),
        (Written("1/(1 + $a)", r"\frac{1}{1 + $a}"),),
        Code("log1p({a})", ("div(1.0, 1.0 + {a})",)),
@@ -236,6 +239,12 @@ MATH_ERRORS = (OverflowError, ValueError, ZeroDivisionError)
 def array_functions(np) -> dict[str, Callable]:
     """The numpy namespace of the code."""
     return _merged(op.array(np) for op in OPS.values() if op.array is not None)
+
+
+def nan_reason(name: str) -> str:
+    """Why a node of op `name` whose inputs are numbers holds nan."""
+    op = OPS.get(name)
+    return (op and op.nan_reason) or "the result is undefined (such as ∞ − ∞ or 0·∞)"
 
 
 def function_list() -> str:
