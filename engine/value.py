@@ -24,7 +24,6 @@ Differences from micrograd, each for a reason:
 from __future__ import annotations
 
 import itertools
-import math
 from operator import attrgetter
 
 from engine import ops, safe_math
@@ -150,12 +149,8 @@ class Value:
     def __neg__(self):
         return _unary(-self.data, self, "neg", -1.0)
 
-    # exp, log, sin, ... (every function of the language): made from
-    # engine.ops by _add_functions below, e.g.
-    #     def exp(self):
-    #         a = self.data
-    #         o = exp(a)
-    #         return _unary(o, self, "exp", o)
+    # exp, log, sin, ... (every function of the language) are made from
+    # engine.ops by _function_method below: x.exp() runs `o = exp(a)`, `d = o`.
 
     # --- gradients ------------------------------------------------------------
 
@@ -262,40 +257,31 @@ def _const(number) -> Value:
 
 
 def _function_method(op: ops.Op):
-    """Value's method for a function of engine.ops: its forward rule and
-    local derivative, as the op's code says, with math's fast functions
-    first and the IEEE-style ones of safe_math where those raise."""
-    code = op.code
+    """Value's method for a function of engine.ops, from the op's code: run
+    with math's fast functions, and again with the IEEE-style ones of
+    safe_math where those raise (as the compiled code does)."""
+    code, name = op.code, op.value_method
     body = ["a = self.data", f"o = {code.forward.format(a='a')}",
             f"d = {code.local[0].format(a='a', o='o')}"]
     end = f"    return unary(o, self, {op.name!r}, d)\n"
     safe = "def safe(self):\n" + "".join(f"    {line}\n" for line in body) + end
     fast = ("def method(self):\n    try:\n" + "".join(f"        {line}\n" for line in body)
             + "    except MATH_ERRORS:\n        return safe(self)\n" + end)
-    safe_scope = {**ops.FLOAT_FUNCTIONS, "unary": _unary}
-    exec(compile(safe, f"<chainrule Value.{op.name}>", "exec"), safe_scope)  # our own code
-    fast_scope = {**ops.FAST_FUNCTIONS, "unary": _unary, "MATH_ERRORS": ops.MATH_ERRORS,
-                  "safe": safe_scope["safe"]}
-    exec(compile(fast, f"<chainrule Value.{op.name}>", "exec"), fast_scope)
-    method = fast_scope["method"]
-    method.__name__ = op.value_method
-    method.__qualname__ = f"Value.{op.value_method}"
+    scope = {**ops.FLOAT_FUNCTIONS, "unary": _unary}
+    exec(compile(safe, f"<chainrule Value.{name}>", "exec"), scope)  # our own code
+    scope = {**ops.FAST_FUNCTIONS, "unary": _unary, "MATH_ERRORS": ops.MATH_ERRORS,
+             "safe": scope["safe"]}
+    exec(compile(fast, f"<chainrule Value.{name}>", "exec"), scope)
+    method = scope["method"]
+    method.__name__, method.__qualname__, method.source = name, f"Value.{name}", fast + safe
     method.__doc__ = (f"{op.name}(x) = {code.forward.format(a='x')}, with "
                       f"d/dx = {code.local[0].format(a='x', o='out')}")
-    source = fast + safe
-    method.source = source
     return method
 
 
-def _add_functions():
-    for op in ops.FUNCTIONS.values():
-        method = _function_method(op)
-        setattr(Value, op.name, method)
-        if op.value_method != op.name:  # abs(x) is x.abs() and Python's abs(x)
-            setattr(Value, op.value_method, method)
-
-
-_add_functions()
+for _op in ops.FUNCTIONS.values():  # abs(x) is x.abs() and also Python's abs(x)
+    setattr(Value, _op.name, _function_method(_op))
+    setattr(Value, _op.value_method, getattr(Value, _op.name))
 
 
 def topological_order(root: Value) -> list[Value]:
