@@ -49,6 +49,7 @@ class Written:
 
 @dataclass(frozen=True)
 class Code:
+    """An op's forward rule and local derivatives as Python expressions."""
     forward: str
     local: tuple[str, ...]  # d out / d input, one per input
 
@@ -63,6 +64,7 @@ class Case:
 
 @dataclass(frozen=True, eq=False)
 class Op:
+    """One op of the engine (the fields are described at the top)."""
     name: str
     arity: int
     symbol: str
@@ -211,7 +213,8 @@ OPS: dict[str, Op] = {op.name: op for op in (
 
 # The functions of the language, in the order above: exp log ... log1p.
 FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if op.function}
-# The binary operators of the language: + - * / **.
+# The binary operators of the language: + - * / ** (x ** k is written with two
+# operands, though k is a constant of its node, which has one input).
 BINARY_OPERATORS: dict[str, Op] = {op.operator: op for op in OPS.values()
                                    if op.operator and (op.arity == 2 or op.name == "**")}
 UNARY_OPERATORS: dict[str, Op] = {op.operator: op for op in OPS.values()
