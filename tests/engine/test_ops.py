@@ -212,3 +212,14 @@ def test_softplus_and_log1p_compiled_on_floats_and_arrays_equal_the_value_graph(
         assert losses[j] == pytest.approx(loss, rel=1e-14)
         assert grads[0][j] == pytest.approx(gw, rel=1e-12, abs=1e-300)
         assert grads[1][j] == pytest.approx(gb, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("w", [-1.0, -2.0, 1000.0, -1000.0, math.inf])
+def test_compiled_softplus_and_log1p_give_what_value_gives_where_math_would_raise(w):
+    """math.log1p raises at −1 and below: the compiled code falls back to
+    safe_math, as Value does, and gives −inf or nan."""
+    for source in ("l = log1p(w)", "l = softplus(w)", "l = log1p(softplus(w) - 1)"):
+        graph = parse(source, {"w": w})
+        graph.output.backward()
+        loss, (grad,) = value_and_grad(compile_graph(graph.output, ["w"], []))(w)
+        assert repr((loss, grad)) == repr((graph.output.data, graph.inputs["w"].grad)), source
