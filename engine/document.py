@@ -9,18 +9,11 @@ from engine import notation
 from engine.layout import layout
 from engine.naming import name_nodes
 from engine.notation import Math, format_number
+from engine.ops import nan_reason
 from engine.parser import ParsedGraph
 from engine.schema import BackwardStep, Document, Edge, Flow, ForwardStep, Node, Received
 from engine.trace import Trace, record
 from engine.value import Value
-
-_NAN_REASONS = {
-    "log": "log of a negative number is undefined",
-    "sqrt": "the square root of a negative number is undefined",
-    "pow": "a negative number to a fractional power is undefined",
-    "**": "a negative number to a fractional power is undefined",
-    "/": "0/0 is undefined",
-}
 
 
 def build_document(output: Value, *, title: str | None = None, source: str | None = None,
@@ -103,8 +96,7 @@ class _Builder:
             found.append(f"overflow: the value is {format_number(value.data)}")
         elif value.data != value.data:
             inputs_nan = any(c.data != c.data for c in value._prev)
-            reason = "an input is undefined" if inputs_nan else _NAN_REASONS.get(
-                value._op, "the result is undefined (such as ∞ − ∞ or 0·∞)")
+            reason = "an input is undefined" if inputs_nan else nan_reason(value._op)
             found.append(f"undefined (nan): {reason}")
         if grad is not None and not math.isfinite(grad):
             found.append(f"the gradient is {format_number(grad)}")

@@ -72,6 +72,22 @@ def sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def softplus(x: float) -> float:
+    """log(1 + e^x), written so that e^x never overflows: max(x, 0) + log1p(e^−|x|)."""
+    if x != x:
+        return NAN
+    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def log1p(x: float) -> float:
+    """log(1 + x), exact for small x: −inf at −1, nan below."""
+    if x > -1.0:
+        return math.log1p(x)
+    if x == -1.0:
+        return -INF
+    return NAN  # below −1, or nan
+
+
 def power(a: float, b: float) -> float:
     """a ** b over the reals: nan where the result would be complex."""
     try:

@@ -17,6 +17,8 @@ from typing import Annotated, Literal, Union
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
                       WithJsonSchema)
 
+from engine import ops
+
 DOCUMENT_VERSION = 1
 NON_FINITE = ("Infinity", "-Infinity", "NaN")
 
@@ -53,8 +55,7 @@ class Node(_Model):
     label: str = Field(description="Name on screen (y*, ℓ), or the expression")
     tex: str
     kind: Literal["parameter", "data", "constant", "op"]
-    op: str | None = Field(description="+ - * / ** pow neg exp log sin cos tan tanh "
-                                       "sigmoid relu sqrt abs; null for inputs")
+    op: str | None = Field(description=ops.description())
     symbol: str | None = Field(description="What the op's circle shows")
     arg: Number | None = Field(None, description="The constant exponent k of x**k")
     expression: str

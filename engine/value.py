@@ -24,10 +24,9 @@ Differences from micrograd, each for a reason:
 from __future__ import annotations
 
 import itertools
-import math
 from operator import attrgetter
 
-from engine import safe_math
+from engine import ops, safe_math
 from engine.safe_math import div, power
 
 _next_id = itertools.count().__next__
@@ -150,50 +149,8 @@ class Value:
     def __neg__(self):
         return _unary(-self.data, self, "neg", -1.0)
 
-    def exp(self):
-        try:
-            e = math.exp(self.data)
-        except OverflowError:
-            e = math.inf
-        return _unary(e, self, "exp", e)
-
-    def log(self):
-        x = self.data
-        return _unary(safe_math.log(x), self, "log", div(1.0, x))
-
-    def sin(self):
-        x = self.data
-        return _unary(safe_math.sin(x), self, "sin", safe_math.cos(x))
-
-    def cos(self):
-        x = self.data
-        return _unary(safe_math.cos(x), self, "cos", -safe_math.sin(x))
-
-    def tan(self):
-        t = safe_math.tan(self.data)
-        return _unary(t, self, "tan", 1.0 + t * t)
-
-    def tanh(self):
-        t = math.tanh(self.data)
-        return _unary(t, self, "tanh", 1.0 - t * t)
-
-    def sigmoid(self):
-        s = safe_math.sigmoid(self.data)
-        return _unary(s, self, "sigmoid", s * (1.0 - s))
-
-    def relu(self):
-        x = self.data
-        return _unary(x if x > 0.0 else 0.0, self, "relu", 1.0 if x > 0.0 else 0.0)
-
-    def sqrt(self):
-        r = safe_math.sqrt(self.data)
-        return _unary(r, self, "sqrt", div(0.5, r))
-
-    def __abs__(self):
-        x = self.data
-        return _unary(abs(x), self, "abs", 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0))
-
-    abs = __abs__
+    # exp, log, sin, ... (every function of the language) are made from
+    # engine.ops by _function_method below: x.exp() runs `o = exp(a)`, `d = o`.
 
     # --- gradients ------------------------------------------------------------
 
@@ -297,6 +254,34 @@ def _const(number) -> Value:
     node._g = 0.0
     node._mark = 0
     return node
+
+
+def _function_method(op: ops.Op):
+    """Value's method for a function of engine.ops, from the op's code: run
+    with math's fast functions, and again with the IEEE-style ones of
+    safe_math where those raise (as the compiled code does)."""
+    code, name = op.code, op.value_method
+    body = ["a = self.data", f"o = {code.forward.format(a='a')}",
+            f"d = {code.local[0].format(a='a', o='o')}"]
+    end = f"    return unary(o, self, {op.name!r}, d)\n"
+    safe = "def safe(self):\n" + "".join(f"    {line}\n" for line in body) + end
+    fast = ("def method(self):\n    try:\n" + "".join(f"        {line}\n" for line in body)
+            + "    except MATH_ERRORS:\n        return safe(self)\n" + end)
+    scope = {**ops.FLOAT_FUNCTIONS, "unary": _unary}
+    exec(compile(safe, f"<chainrule Value.{name}>", "exec"), scope)  # our own code
+    scope = {**ops.FAST_FUNCTIONS, "unary": _unary, "MATH_ERRORS": ops.MATH_ERRORS,
+             "safe": scope["safe"]}
+    exec(compile(fast, f"<chainrule Value.{name}>", "exec"), scope)
+    method = scope["method"]
+    method.__name__, method.__qualname__, method.source = name, f"Value.{name}", fast + safe
+    method.__doc__ = (f"{op.name}(x) = {code.forward.format(a='x')}, with "
+                      f"d/dx = {code.local[0].format(a='x', o='out')}")
+    return method
+
+
+for _op in ops.FUNCTIONS.values():  # abs(x) is x.abs() and also Python's abs(x)
+    setattr(Value, _op.name, _function_method(_op))
+    setattr(Value, _op.value_method, getattr(Value, _op.name))
 
 
 def topological_order(root: Value) -> list[Value]:

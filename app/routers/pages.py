@@ -56,6 +56,7 @@ from app.routers.api import (GraphRequest, cached_example_json, graph_document, 
                              summary_of)
 from app.vendor import D3, KATEX, KATEX_CSS
 from engine import ParseError, parse
+from engine.ops import function_list
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -94,7 +95,7 @@ def page_templates(request: Request) -> Jinja2Templates:
 
         templates = Jinja2Templates(directory=str(settings.templates_dir))
         templates.env.globals.update(static_url=static_url, KATEX=KATEX,
-                                     KATEX_CSS=KATEX_CSS, D3=D3)
+                                     KATEX_CSS=KATEX_CSS, D3=D3, FUNCTIONS=function_list())
         state.page_templates = templates
     return templates
 
