@@ -204,7 +204,7 @@ def _read(key: Key, text: str) -> Any:
     return text
 
 
-def fit(key: Key, value: Any) -> Any:
+def fit_value(key: Key, value: Any) -> Any:
     """The value if the key allows it (an int clamped into its range), else the default."""
     if key.type == "text":
         return value if isinstance(value, str) else key.default
@@ -240,7 +240,7 @@ def decode(keys: Iterable[Key], query: Mapping[str, str]) -> dict[str, Any]:
                                if name.startswith(key.key) and len(name) > len(key.key)}
             continue
         given = next((query[name] for name in (key.key, *key.aliases) if name in query), None)
-        state[key.name] = fit(key, None if given is None else _read(key, given))
+        state[key.name] = fit_value(key, None if given is None else _read(key, given))
     return state
 
 
