@@ -123,6 +123,12 @@ export function readUrl(href, table) {
   return state;
 }
 
+/** Does the URL name a key by an old name (a key's `aliases`)? */
+export function usesOldNames(href, table) {
+  const query = new URL(href).searchParams;
+  return table.keys.some((key) => (key.aliases || []).some((name) => query.has(name)));
+}
+
 /** Readable query strings: `,` `:` `*` stay as they are. */
 export function encodeText(text) {
   return encodeURIComponent(text).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2A/g, '*');
@@ -180,8 +186,9 @@ function same(a, b) {
 /** A state kept in the URL: update(patch) is the one place it changes: it
     clamps (`clampState(state, counts)`), rewrites the URL (`queryOf(state)`)
     and tells the listeners. `counts` are the pass lengths of the document on
-    show ({forward: N, backward: M}), which the clamp needs. */
-export function createUrlStore(initial, clampState, queryOfState) {
+    show ({forward: N, backward: M}), which the clamp needs. `rename`: write
+    the URL at once (it names a key by an old name). */
+export function createUrlStore(initial, clampState, queryOfState, { rename = false } = {}) {
   let counts = null;
   let state = clampState(initial, counts);
   const listeners = [];
@@ -190,6 +197,8 @@ export function createUrlStore(initial, clampState, queryOfState) {
     const query = queryOfState(s);
     return `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
   }
+
+  if (rename) history.replaceState(history.state, '', urlOf(state));
 
   function update(patch) {
     const previous = state;
@@ -220,5 +229,7 @@ export function createUrlStore(initial, clampState, queryOfState) {
 
 /** The player pages' store, by the page's table (readTable()). */
 export function createStore(table, initial) {
-  return { ...createUrlStore(initial, (s, counts) => clamp(s, table, counts), (s) => queryOf(s, table)), table };
+  const store = createUrlStore(initial, (s, counts) => clamp(s, table, counts), (s) => queryOf(s, table),
+    { rename: usesOldNames(location.href, table) });
+  return { ...store, table };
 }

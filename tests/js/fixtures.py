@@ -16,6 +16,7 @@ import json
 import re
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qsl, quote
 
@@ -48,6 +49,7 @@ def table_of(html: str) -> dict:
 
 
 def make() -> dict:
+    warnings.simplefilter("ignore")   # the test client's notices are not the tests' output
     from fastapi.testclient import TestClient
 
     from app.config import Settings

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { clamp, clampTo, fitValue, keyOf, queryOf, readUrl } from '../../static/js/state.js';
+import { clamp, clampTo, fitValue, keyOf, queryOf, readUrl, usesOldNames } from '../../static/js/state.js';
 import { clampTrain, readTrainUrl, trainQuery } from '../../static/js/train/state.js';
 import { fixtures, pythonDecode, seeded } from './support.mjs';
 
@@ -101,6 +101,10 @@ describe('the Train view', () => {
     const query = trainQuery(old, practical);
     assert.match(query, /&pass=backward&pass_step=2(&|$)/);
     assert.doesNotMatch(query, /node=/);
+    // An old link is rewritten at once (the store is told to), a new one is not.
+    assert.equal(usesOldNames(at('/examples/practical/train?step=3&pass=backward&node=2'), practical), true);
+    assert.equal(usesOldNames(at(`/examples/practical/train?${query}`), practical), false);
+    assert.equal(usesOldNames(at('/examples/simple?node=2'), tables.example), false);
     const now = readTrainUrl(at('/examples/practical/train?pass=forward&pass_step=5'), practical);
     assert.deepEqual([now.pass, now.passStep], ['forward', 5]);
     // Both or neither.

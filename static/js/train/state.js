@@ -25,7 +25,7 @@
    besides (the frame drawn, the requests on their way) is in store.session:
    not in the URL, and no listener is told of it. */
 
-import { clampTo, createUrlStore, keyOf, queryOf, readUrl } from '../state.js';
+import { clampTo, createUrlStore, keyOf, queryOf, readUrl, usesOldNames } from '../state.js';
 
 /** pass and passStep go together: both, or neither (the frame's own place). */
 function place(state, counts) {
@@ -65,7 +65,7 @@ function createSession() {
 /** The one place the state changes (../state.js's URL store). */
 export function createTrainStore(initial, table) {
   const store = createUrlStore(initial, (state, counts) => clampTrain(state, counts, table),
-    (state) => trainQuery(state, table));
+    (state) => trainQuery(state, table), { rename: usesOldNames(location.href, table) });
   return { ...store, table, session: createSession() };
 }
 
