@@ -93,6 +93,7 @@ describe('the Train view', () => {
     assert.equal(keyOf(regression, 'order'), undefined);                 // full-batch GD
     assert.deepEqual(readTrainUrl(at('/x?points=300&lr=0.01&step=200'), regression).points, 300);
     assert.equal(readTrainUrl(at('/x?points=999999'), regression).points, 100_000);
+    assert.equal(readTrainUrl(at('/x?seed=-5'), practical).seed, 0);   // numpy takes no negative seed
   });
 
   test('the place in the passes is pass_step; old links with node still read', () => {

@@ -22,7 +22,7 @@ const readersOf = (table) => ({
   seed(text) {
     const { min, max } = keyOf(table, 'seed');
     const x = integer(text, min, max);
-    return x === null ? { error: 'The seed is a whole number.' } : { value: x };
+    return x === null ? { error: `The seed is a whole number from ${min} to ${max.toLocaleString('en-US')}.` } : { value: x };
   },
   points(text) {
     const { min, max } = keyOf(table, 'points');
