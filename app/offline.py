@@ -41,6 +41,7 @@ from markupsafe import Markup
 
 from app.config import PROJECT_ROOT
 from app.svg_export import frame_of
+from app.url_state import page_table, player_keys
 from app.vendor import D3, KATEX, KATEX_CSS
 from engine.schema import Document
 
@@ -226,6 +227,7 @@ def offline_html(document: Document, phase: str = "forward", step: int | None = 
     return assets["template"].render(
         **{k: v for k, v in assets.items() if k != "template"},
         offline=True, embed=False, document=True, title=title,
+        url_state=page_table(player_keys("player", "embed")),
         description=description, source=(document.source or "").strip(),
         document_json=_json_block(document.to_json()),
         frame_json=_json_block({"pass": phase, "step": step}))

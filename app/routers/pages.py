@@ -19,12 +19,12 @@
 
 The document is computed by the same functions as /api/examples/{slug} and
 /api/graph and handed to the page in a JSON data block (CSP allows no inline
-script; a `type="application/json"` block is never executed). The player's
-own state (pass, step, speed, big, runs, autoplay, controls) is read from the
-URL by the page's script.
-
-In the URL, `values` and `labels` are written `w:0.5,b:2` and `data` is
-written `x,ystar`: names are identifiers, so `:` and `,` never clash.
+script; a `type="application/json"` block is never executed). The keys of a
+page's state in the URL are declared in app/url_state.py: the routes read the
+form's keys with it, and each page gets its table in a second data block,
+from which its script reads the rest (pass, step, speed, big, runs, autoplay,
+controls, fit, theme; on the Train view step, lr, order, seed, points, steps,
+landscape, pass, pass_step, speed, big, controls).
 
 On /graph/train each data input's column is `spec_<name>`: either
 `arange:start,stop,step` (e.g. `spec_x=arange:0,1,0.01`) or a formula of the
@@ -39,165 +39,24 @@ target a data input.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import re
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
 
-from app.routers.api import (GraphRequest, cached_example_json, graph_document, limits_of,
-                             summary_of)
-from app.vendor import D3, KATEX, KATEX_CSS
+from app.routers.api import cached_example_json, limits_of, summary_of
+from app.routers.page_forms import form_of, graph_of, graph_query, inputs_of, locate, values_of
+from app.routers.page_render import render
+from app.url_state import GRAPH, decode, player_keys, train_keys
 from engine import ParseError, parse
-from engine.ops import function_list
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-
-
-# --- templates and static URLs -------------------------------------------------
-
-def static_versions(static_dir: Path) -> dict[str, str]:
-    """A short content hash per static file. An ES module's imports are fetched
-    without the entry's query string, so every `js/` file gets one hash of the
-    whole js folder: a change to any module changes the entry's URL."""
-    versions: dict[str, str] = {}
-    js = hashlib.sha1()
-    for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
-        relative = path.relative_to(static_dir).as_posix()
-        content = path.read_bytes()
-        versions[relative] = hashlib.sha1(content).hexdigest()[:10]
-        if relative.startswith("js/"):
-            js.update(relative.encode() + b"\0" + content)
-    for relative in versions:
-        if relative.startswith("js/"):
-            versions[relative] = js.hexdigest()[:10]
-    return versions
-
-
-def page_templates(request: Request) -> Jinja2Templates:
-    """The app's templates with their `static_url` global, built once per app."""
-    state = request.app.state
-    templates = getattr(state, "page_templates", None)
-    if templates is None:
-        settings = state.settings
-        versions = static_versions(Path(settings.static_dir))
-
-        def static_url(path: str) -> str:
-            return f"/static/{path}?v={versions[path]}"
-
-        templates = Jinja2Templates(directory=str(settings.templates_dir))
-        templates.env.globals.update(static_url=static_url, KATEX=KATEX,
-                                     KATEX_CSS=KATEX_CSS, D3=D3, FUNCTIONS=function_list())
-        state.page_templates = templates
-    return templates
-
-
-def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200):
-    base = {"page": name.removesuffix(".html"), "big": request.query_params.get("big") == "1"}
-    return page_templates(request).TemplateResponse(request, name, base | context,
-                                                    status_code=status_code)
-
-
-# --- the form's state in the URL ------------------------------------------------
-
-def parse_pairs(text: str) -> dict[str, str]:
-    """`w:0.5,b:2` → {"w": "0.5", "b": "2"}; items without a colon are skipped."""
-    pairs = {}
-    for item in text.split(","):
-        name, colon, value = item.partition(":")
-        if colon and name.strip():
-            pairs[name.strip()] = value.strip()
-    return pairs
-
-
-def form_of(request: Request) -> dict[str, Any]:
-    """The expression form's fields, as the URL gives them."""
-    query = request.query_params
-    return {
-        "source": query.get("source", ""),
-        "values": parse_pairs(query.get("values", "")),
-        "data": [name.strip() for name in query.get("data", "").split(",") if name.strip()],
-        "labels": parse_pairs(query.get("labels", "")),
-        "title": query.get("title") or None,
-    }
-
-
-def graph_query(source: str, values: dict, data: list[str], labels: dict,
-                title: str | None = None) -> str:
-    """The query string of /graph for a form, written as the page's script writes it."""
-    params = {"source": source.strip(),
-              "values": ",".join(f"{name}:{value:g}" for name, value in values.items()),
-              "data": ",".join(data),
-              "labels": ",".join(f"{name}:{label}" for name, label in labels.items())}
-    if title:
-        params["title"] = title
-    return urlencode({k: v for k, v in params.items() if v}, safe=":,*", quote_via=quote)
-
-
-def locate(error: dict | None, source: str) -> dict | None:
-    """Add the source line an error points at and a caret under its column."""
-    if error is None or error["line"] < 1:
-        return error
-    lines = source.splitlines()
-    if error["line"] > len(lines):
-        return error
-    text = lines[error["line"] - 1]
-    before = max(error["column"] - 1, 0)
-    prefix = "".join("\t" if c == "\t" else " " for c in text[:before])
-    return error | {"text": text, "caret": prefix.ljust(before) + "^"}
-
-
-def values_of(form: dict[str, Any]) -> tuple[dict[str, float], dict | None]:
-    """The form's values as numbers, or the error (API shape) of the first that is not."""
-    values = {}
-    for name, text in form["values"].items():
-        try:
-            values[name] = float(text)
-        except ValueError:
-            return {}, {"message": f"the value of '{name}' is not a number: {text!r}",
-                        "line": 0, "column": 0}
-        if not math.isfinite(values[name]):
-            return {}, {"message": f"the value of '{name}' must be a finite number",
-                        "line": 0, "column": 0}
-    return values, None
-
-
-def graph_of(request: Request, form: dict[str, Any]) -> tuple[dict | None, dict | None]:
-    """(document, None) or (None, error) for the form's source, as POST /api/graph
-    would answer it; the error has the API's shape: message, line, column."""
-    if not form["source"].strip():
-        return None, None
-    values, error = values_of(form)
-    if error:
-        return None, error
-    try:
-        body = GraphRequest(source=form["source"], values=values, data=form["data"],
-                            labels=form["labels"], title=form["title"])
-        document = graph_document(body, request.app.state.settings)
-    except ParseError as exc:
-        return None, {"message": exc.message, "line": exc.line, "column": exc.column}
-    except ValidationError as exc:
-        return None, {"message": "; ".join(e["msg"] for e in exc.errors()[:3]),
-                      "line": 0, "column": 0}
-    return json.loads(document.to_json()), None
-
-
-def inputs_of(document: dict | None, form: dict[str, Any]) -> list[dict[str, Any]]:
-    """The form's rows: one per input of the document, else one per given value."""
-    if document is None:
-        return [{"name": name, "value": value, "data": name in form["data"]}
-                for name, value in form["values"].items()]
-    return [{"name": node["name"], "value": form["values"].get(node["name"], node["value"]),
-             "data": node["kind"] == "data"}
-            for node in document["nodes"] if node["kind"] in ("parameter", "data")]
+# The groups of URL keys each player page has (app/url_state.py).
+VIEW_KEYS = player_keys("player", "embed")
+FORM_VIEW_KEYS = player_keys("form", "player", "embed")
 
 
 # --- pages ----------------------------------------------------------------------
@@ -219,7 +78,7 @@ def example_page(request: Request, slug: str, embed: bool):
                                        example.labels)
     return render(request, "embed.html" if embed else "example.html",
                   {"example": example, "document": document, "embed": embed,
-                   "title": example.title, "edit_url": edit_url})
+                   "title": example.title, "edit_url": edit_url}, url_keys=VIEW_KEYS)
 
 
 def graph_page(request: Request, embed: bool):
@@ -229,7 +88,8 @@ def graph_page(request: Request, embed: bool):
     title = form["title"] or (document or {}).get("title") or "Your expression"
     return render(request, "embed.html" if embed else "graph.html",
                   {"form": form, "document": document, "error": error, "embed": embed,
-                   "inputs": inputs_of(document, form), "title": title})
+                   "inputs": inputs_of(document, form), "title": title},
+                  url_keys=FORM_VIEW_KEYS)
 
 
 def saved_page(request: Request, graph_id: str, embed: bool):
@@ -239,7 +99,8 @@ def saved_page(request: Request, graph_id: str, embed: bool):
     document = json.loads(saved)
     title = document.get("title") or "A saved graph"
     return render(request, "embed.html" if embed else "saved.html",
-                  {"document": document, "embed": embed, "title": title, "graph_id": graph_id})
+                  {"document": document, "embed": embed, "title": title, "graph_id": graph_id},
+                  url_keys=VIEW_KEYS)
 
 
 def training_setup(example) -> dict[str, Any]:
@@ -291,13 +152,13 @@ def source_setup(request: Request, form: dict[str, Any]) -> tuple[dict | None, s
     params = {name: leaf.data for name, leaf in parsed.inputs.items() if name not in parsed.data}
     if not params:
         return None, "every input is data: there is no parameter to train"
-    spec = {}
+    given, spec = decode(GRAPH, request.query_params), {}
     for i, name in enumerate(data):
         default = "arange:0,1,0.01" if i == 0 else f"2*{data[0]} + 1"
-        spec[name] = request.query_params.get(f"spec_{name}") or default
+        spec[name] = given["spec"].get(name) or default
     names = list(params)
     return {"slug": None, "source": form["source"], "data": data, "spec": spec,
-            "csv": request.query_params.get("csv") or None,
+            "csv": given["csv"] or None,
             "values": {}, "title": form["title"] or "Your expression",
             "labels": form["labels"], "params": names, "start": params,
             "optimizer": "sgd", "lr": 1e-2, "steps": 1000, "order": "random", "seed": 0,
@@ -316,17 +177,19 @@ def source_train_page(request: Request, embed: bool):
                       status_code=404)
     return render(request, "train.html",
                   {"setup": setup, "embed": embed, "title": f"Training: {setup['title']}",
-                   "player_url": setup["graph_url"]})
+                   "player_url": setup["graph_url"]}, url_keys=train_keys(setup))
 
 
 def train_page(request: Request, slug: str, embed: bool):
     example = request.app.state.examples.get(slug)
     if example is None or not example.training:
         return not_found(request, "trainable example", slug, embed)
+    setup = training_setup(example)
     return render(request, "train.html",
-                  {"example": example, "setup": training_setup(example), "embed": embed,
+                  {"example": example, "setup": setup, "embed": embed,
                    "title": f"Training: {example.title}",
-                   "player_url": f"/examples/{example.slug}"})
+                   "player_url": f"/examples/{example.slug}"},
+                  url_keys=train_keys(setup))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -334,7 +197,8 @@ def index(request: Request):
     form = form_of(request)
     return render(request, "index.html",
                   {"examples": list(request.app.state.examples.values()), "form": form,
-                   "inputs": inputs_of(None, form), "error": None, "embed": False})
+                   "inputs": inputs_of(None, form), "error": None, "embed": False},
+                  url_keys=player_keys("form"))
 
 
 # Each view answers at its path and, without the page around it, at /embed

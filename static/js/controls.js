@@ -3,8 +3,6 @@
    PageUp step back, space plays or pauses, Home and End go to the start and
    the end of the pass. */
 
-import { SPEEDS } from './state.js';
-
 const KEYS = {
   ArrowRight: 'step-forward',
   PageDown: 'step-forward',
@@ -82,7 +80,7 @@ export function setupControls(root, { store, player, zoom, actions }) {
     find('pass-forward').setAttribute('aria-pressed', String(state.pass === 'forward'));
     find('pass-backward').setAttribute('aria-pressed', String(state.pass === 'backward'));
     find('big-text').setAttribute('aria-pressed', String(state.big));
-    if (SPEEDS.includes(state.speed)) speed.value = String(state.speed);
+    speed.value = String(state.speed);   // one of the table's choices: the store clamps it
     document.body.classList.toggle('big', state.big);
   }
 

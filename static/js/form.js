@@ -158,7 +158,7 @@ export function setupForm(form, store, { onDocument }) {
     if (onDocument) {
       onDocument(answer.document);
     } else {
-      const query = queryOf({ ...store.get(), kept: {} }, { form: true, player: false });
+      const query = queryOf(store.get(), store.table, 'form');
       location.assign(`/graph?${query}`);
     }
   });

@@ -4,7 +4,7 @@
    the browser tests and bench/bench_page.py wait for). */
 
 import { setupForm } from './form.js';
-import { createStore, readUrl } from './state.js';
+import { createStore, readTable, readUrl } from './state.js';
 import { createView } from './view.js';
 
 function readJson(id) {
@@ -15,12 +15,13 @@ function readJson(id) {
 function start() {
   const root = document.getElementById('player');
   const form = document.getElementById('expression-form');
-  const sourceInUrl = ['/', '/graph', '/embed/graph'].includes(location.pathname);
-  const initial = readUrl(location.href);
-  const store = createStore(initial, { form: sourceInUrl, player: Boolean(root) });
+  // The page's table says which keys it has: the form's (on / and /graph), the player's.
+  const table = readTable();
+  const initial = readUrl(location.href, table);
+  const store = createStore(table, initial);
   let view = null;
   if (root) {
-    if (initial.kept.controls === '0') root.classList.add('no-controls');
+    if (initial.controls === false) root.classList.add('no-controls');
     view = createView(root, store);
     const doc = readJson('graph-document');
     if (doc) view.load(doc);
@@ -38,7 +39,7 @@ function start() {
   }
   document.body.dataset.ready = '1';
   performance.mark('chainrule-ready');
-  if (view && initial.kept.autoplay === '1') view.player.play();
+  if (view && initial.autoplay) view.player.play();
 }
 
 start();

@@ -4,7 +4,7 @@
    opens on the frame it was exported at, unless its address names another
    (?pass=backward&step=3, as on the pages; the player keeps it there). */
 
-import { createStore, readUrl } from './state.js';
+import { createStore, readTable, readUrl } from './state.js';
 import { createView } from './view.js';
 
 function readJson(id) {
@@ -16,19 +16,20 @@ function start() {
   const root = document.getElementById('player');
   const doc = readJson('graph-document');
   const frame = readJson('offline-frame') || {};
-  const initial = readUrl(location.href);
+  const table = readTable();
+  const initial = readUrl(location.href, table);
   const query = new URL(location.href).searchParams;
   if (!query.has('pass') && !query.has('step')) {
     initial.pass = frame.pass || 'forward';
     initial.step = Number(frame.step) || 0;
   }
-  const store = createStore(initial, { form: false, player: true });
-  if (initial.kept.controls === '0') root.classList.add('no-controls');
+  const store = createStore(table, initial);
+  if (initial.controls === false) root.classList.add('no-controls');
   const view = createView(root, store);
   view.load(doc);
   document.body.dataset.ready = '1';
   performance.mark('chainrule-ready');
-  if (initial.kept.autoplay === '1') view.player.play();
+  if (initial.autoplay) view.player.play();
 }
 
 start();

@@ -4,7 +4,7 @@
    gets the same link. */
 
 import { postJSON } from './api.js';
-import { readUrl } from './state.js';
+import { readTable, readUrl } from './state.js';
 
 function setup() {
   const box = document.querySelector('[data-testid="save-link-box"]');
@@ -15,7 +15,7 @@ function setup() {
   const status = box.querySelector('[data-testid="save-status"]');
 
   button.addEventListener('click', async () => {
-    const { source, values, data, labels, title } = readUrl(location.href);
+    const { source, values, data, labels, title } = readUrl(location.href, readTable());
     if (!source.trim()) {
       status.textContent = 'Type an expression first.';
       return;

@@ -1,9 +1,18 @@
-/* The page's whole state, declared once and mirrored in the URL, so that a
-   reload or a shared link lands on the same frame.
+/* The page's whole state, mirrored in the URL, so that a reload or a shared
+   link lands on the same frame.
 
-   Form keys (on / and /graph): source, values (w:0.5,b:2), data (x,ystar),
-   labels (ystar:y*), title. Player keys: pass, step, speed, big, runs.
-   Kept as they came: autoplay, controls, fit (embed options).
+   Which keys a page has, their types, defaults, limits and choices are not
+   written here: the server declares them once (app/url_state.py) and writes
+   each page's table into a JSON data block (id="url-state"). This module
+   decodes (readUrl), encodes (queryOf) and clamps (clampTo) a state by any
+   such table, the player's and the Train view's (train/state.js) alike.
+   Each key: {key (in the URL), field (in the state, when not the key),
+   type, default, group, choices, min, max, above, length, distinct, always,
+   trim, aliases}; the types are described in app/url_state.py.
+
+   The player pages: form keys (on / and /graph) source, values (w:0.5,b:2),
+   data (x,ystar), labels (ystar:y*), title; player keys pass, step, speed,
+   big, runs; embed keys autoplay, controls, fit, theme.
 
    Step numbering. Each pass counts its own steps, and `step` is how many of
    that pass's steps are done:
@@ -20,17 +29,28 @@
    through store.update, which also rewrites the URL (history.replaceState).
 */
 
-export const PASSES = ['forward', 'backward'];
-export const SPEEDS = [0.5, 1, 2, 4];
-export const MAX_RUNS = 99;
-const KEPT = ['autoplay', 'controls', 'fit'];
+/** The page's table, from its JSON data block. */
+export function readTable(id = 'url-state') {
+  const block = document.getElementById(id);
+  if (!block) throw new Error(`this page has no #${id} block: its state cannot be read`);
+  return JSON.parse(block.textContent);
+}
+
+export function fieldOf(key) {
+  return key.field || key.key;
+}
+
+/** The key of a table that fills `field` (undefined when the page has none). */
+export function keyOf(table, field) {
+  return table.keys.find((key) => fieldOf(key) === field);
+}
 
 /** `w:0.5,b:2` → {w: "0.5", b: "2"} */
 export function parsePairs(text) {
   const pairs = {};
   for (const item of (text || '').split(',')) {
     const at = item.indexOf(':');
-    if (at > 0) pairs[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+    if (at > 0 && item.slice(0, at).trim()) pairs[item.slice(0, at).trim()] = item.slice(at + 1).trim();
   }
   return pairs;
 }
@@ -39,76 +59,136 @@ export function writePairs(pairs) {
   return Object.entries(pairs).map(([name, value]) => `${name}:${value}`).join(',');
 }
 
-/** The state a URL describes. */
-export function readUrl(href) {
+const copy = (x) => (x !== null && typeof x === 'object' ? JSON.parse(JSON.stringify(x)) : x);
+const numeric = (text) => (text.trim() === '' ? NaN : Number(text));
+const isTextMap = (x) => x !== null && typeof x === 'object' && !Array.isArray(x)
+  && Object.values(x).every((v) => typeof v === 'string');
+
+/** A URL's text as the key's type reads it, before fitValue checks it. */
+const READ = {
+  text: (text) => text,
+  pairs: parsePairs,
+  names: (text) => text.split(',').map((s) => s.trim()).filter(Boolean),
+  choice: (text, key) => (typeof key.choices[0] === 'number' ? numeric(text) : text),
+  int: numeric,
+  number: numeric,
+  flag: (text) => ({ 1: true, 0: false }[text]),
+};
+
+/** The value if the key allows it (an int clamped into [min, max]), else a copy of the default. */
+export function fitValue(key, x) {
+  const fallback = copy(key.default);
+  switch (key.type) {
+    case 'text':
+      return typeof x === 'string' ? x : fallback;
+    case 'pairs':
+    case 'prefixed':
+      return isTextMap(x) ? { ...x } : fallback;
+    case 'names': {
+      const ok = Array.isArray(x) && x.every((name) => typeof name === 'string')
+        && (key.length === undefined || x.length === key.length)
+        && (!key.distinct || new Set(x).size === x.length)
+        && (!key.choices || x.every((name) => key.choices.includes(name)));
+      return ok ? [...x] : fallback;
+    }
+    case 'choice':
+      return key.choices.includes(x) ? x : fallback;
+    case 'flag':
+      return typeof x === 'boolean' ? x : fallback;
+    case 'int':
+      if (typeof x !== 'number' || !Number.isFinite(x)) return fallback;
+      return Math.min(Math.max(Math.trunc(x), key.min ?? -Infinity), key.max ?? Infinity);
+    case 'number':
+      return typeof x === 'number' && Number.isFinite(x) && (key.above === undefined || x > key.above)
+        ? x : fallback;
+    default:
+      throw new Error(`unknown type '${key.type}' of the URL key '${key.key}'`);
+  }
+}
+
+/** The state a URL describes, by the page's table. */
+export function readUrl(href, table) {
   const query = new URL(href).searchParams;
-  const number = (key, fallback) => {
-    const x = Number(query.get(key));
-    return query.has(key) && Number.isFinite(x) ? x : fallback;
-  };
-  const state = {
-    source: query.get('source') || '',
-    values: parsePairs(query.get('values')),
-    data: (query.get('data') || '').split(',').map((s) => s.trim()).filter(Boolean),
-    labels: parsePairs(query.get('labels')),
-    title: query.get('title') || '',
-    pass: query.get('pass') || 'forward',
-    step: Math.trunc(number('step', 0)),
-    speed: number('speed', 1),
-    big: query.get('big') === '1',
-    runs: Math.trunc(number('runs', 1)),
-    kept: {},
-  };
-  for (const key of KEPT) if (query.has(key)) state.kept[key] = query.get(key);
+  const state = {};
+  for (const key of table.keys) {
+    if (key.type === 'prefixed') {
+      const map = {};
+      for (const [name, text] of query) if (name.startsWith(key.key) && name.length > key.key.length) map[name.slice(key.key.length)] = text;
+      state[fieldOf(key)] = map;
+      continue;
+    }
+    const name = [key.key, ...(key.aliases || [])].find((n) => query.has(n));
+    state[fieldOf(key)] = fitValue(key, name === undefined ? undefined : READ[key.type](query.get(name), key));
+  }
   return state;
 }
 
+/** Does the URL name a key by an old name (a key's `aliases`)? */
+export function usesOldNames(href, table) {
+  const query = new URL(href).searchParams;
+  return table.keys.some((key) => (key.aliases || []).some((name) => query.has(name)));
+}
+
 /** Readable query strings: `,` `:` `*` stay as they are. */
-function encode(text) {
+export function encodeText(text) {
   return encodeURIComponent(text).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2A/g, '*');
 }
 
-/** The query string of a state; `form` and `player` say which keys the page has. */
-export function queryOf(state, { form, player }) {
+function textOf(key, value) {
+  if (key.type === 'pairs') return writePairs(value);
+  if (key.type === 'names') return value.join(',');
+  if (key.type === 'flag') return value ? '1' : '0';
+  const text = String(value);
+  return key.trim ? text.trim() : text;
+}
+
+/** The query string of a state: a key is left out when it holds its default
+    (unless `always`), when it is null, and when it is not of `group`. */
+export function queryOf(state, table, group = null) {
   const params = [];
-  const add = (key, value) => params.push(`${key}=${encode(String(value))}`);
-  if (form) {
-    if (state.source.trim()) add('source', state.source.trim());
-    if (Object.keys(state.values).length) add('values', writePairs(state.values));
-    if (state.data.length) add('data', state.data.join(','));
-    if (Object.keys(state.labels).length) add('labels', writePairs(state.labels));
-    if (state.title) add('title', state.title);
+  for (const key of table.keys) {
+    const value = state[fieldOf(key)];
+    if ((group && key.group !== group) || value === null || value === undefined) continue;
+    if (!key.always && JSON.stringify(value) === JSON.stringify(key.default)) continue;
+    if (key.type === 'prefixed') {
+      for (const [name, text] of Object.entries(value)) params.push(`${key.key}${name}=${encodeText(text)}`);
+      continue;
+    }
+    const text = textOf(key, value);
+    if (text !== '' || key.always) params.push(`${key.key}=${encodeText(text)}`);
   }
-  if (player) {
-    add('pass', state.pass);
-    add('step', state.step);
-    if (state.speed !== 1) add('speed', state.speed);
-    if (state.big) add('big', 1);
-    if (state.runs !== 1) add('runs', state.runs);
-  }
-  for (const [key, value] of Object.entries(state.kept)) add(key, value);
   return params.join('&');
 }
 
-/** Keep a state within what the document allows. */
-export function clamp(state, counts) {
-  const pass = PASSES.includes(state.pass) ? state.pass : 'forward';
-  const last = counts ? counts[pass] : Infinity;
-  const step = Math.min(Math.max(0, Math.trunc(state.step) || 0), last);
-  const speed = SPEEDS.includes(state.speed) ? state.speed : 1;
-  const runs = Math.min(Math.max(1, Math.trunc(state.runs) || 1), MAX_RUNS);
-  return { ...state, pass, step, speed, runs, big: Boolean(state.big) };
+/** Every key of the table within what it allows; other fields are kept as they are. */
+export function clampTo(state, table) {
+  const next = { ...state };
+  for (const key of table.keys) next[fieldOf(key)] = fitValue(key, state[fieldOf(key)]);
+  return next;
+}
+
+/** The player's state within the table and the document (`counts`: the
+    passes' lengths, {forward: N, backward: M}, or null before it loads). */
+export function clamp(state, table, counts) {
+  const next = clampTo(state, table);
+  if (counts && 'step' in next) next.step = Math.min(next.step, counts[next.pass]);
+  return next;
 }
 
 function same(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    if (a[key] !== b[key] && JSON.stringify(a[key]) !== JSON.stringify(b[key])) return false;
+  }
+  return true;
 }
 
 /** A state kept in the URL: update(patch) is the one place it changes: it
     clamps (`clampState(state, counts)`), rewrites the URL (`queryOf(state)`)
     and tells the listeners. `counts` are the pass lengths of the document on
-    show ({forward: N, backward: M}), which the clamp needs. */
-export function createUrlStore(initial, clampState, queryOfState) {
+    show ({forward: N, backward: M}), which the clamp needs. `rename`: write
+    the URL at once (it names a key by an old name). */
+export function createUrlStore(initial, clampState, queryOfState, { rename = false } = {}) {
   let counts = null;
   let state = clampState(initial, counts);
   const listeners = [];
@@ -117,6 +197,8 @@ export function createUrlStore(initial, clampState, queryOfState) {
     const query = queryOfState(s);
     return `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
   }
+
+  if (rename) history.replaceState(history.state, '', urlOf(state));
 
   function update(patch) {
     const previous = state;
@@ -145,7 +227,9 @@ export function createUrlStore(initial, clampState, queryOfState) {
   };
 }
 
-/** The player pages' store; `keys` say which parts of the state the page has. */
-export function createStore(initial, keys) {
-  return { ...createUrlStore(initial, clamp, (s) => queryOf(s, keys)), keys };
+/** The player pages' store, by the page's table (readTable()). */
+export function createStore(table, initial) {
+  const store = createUrlStore(initial, (s, counts) => clamp(s, table, counts), (s) => queryOf(s, table),
+    { rename: usesOldNames(location.href, table) });
+  return { ...store, table };
 }

@@ -88,7 +88,7 @@ export function createView(root, store) {
         // Only big graphs are culled: for the others it would cost more than it saves.
         zoom = createZoom(svg, graph.viewport, {
           onView: (box) => { if (graph.big) cullGraph(graph, box); },
-          fitMode: () => store.get().kept.fit ?? null,
+          fitMode: () => store.get().fit ?? null,
         });
         controls = setupControls(root, { store, player, zoom, actions });
         embed = setupEmbedCode(root, () => doc.title || 'your expression');

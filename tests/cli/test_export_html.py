@@ -186,7 +186,8 @@ def test_user_text_cannot_end_the_data_block():
     assert "<script>alert(1)" not in html and "<!--" not in html
     page = parse(html)
     assert json_block(page, "graph-document")["title"] == document.title
-    assert [tag for tag, _ in page.elements].count("script") == 5
+    # the document, the frame, the URL-state table, KaTeX, d3, the bundle
+    assert [tag for tag, _ in page.elements].count("script") == 6
 
 
 # --- the bundler ---------------------------------------------------------------------

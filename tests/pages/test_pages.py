@@ -189,7 +189,8 @@ def test_user_text_in_the_data_block_cannot_close_it(client):
     assert "<script>alert(1)" not in response.text
     assert document_block(response.text)["title"] == title
     assert [a for a, _ in scripts_of(response.text).scripts if "src" not in a] == [
-        {"type": "application/json", "id": "graph-document"}]
+        {"type": "application/json", "id": "graph-document"},
+        {"type": "application/json", "id": "url-state"}]
 
 
 def test_user_text_in_the_form_is_escaped(client):

@@ -1,17 +1,18 @@
 /* The training toolbar: its buttons call the page's actions, its fields
    (lr, order, seed, points, N, the landscape's parameters) go to the store
    once they are valid. A field that is not valid says why, next to the
-   fields, and keeps the run as it was. */
+   fields, and keeps the run as it was. The limits are the page's table's
+   (the server's, app/url_state.py). */
 
-import { MAX_ROWS, MAX_STEPS } from './state.js';
+import { keyOf } from '../state.js';
 
 function integer(text, low, high) {
   const x = Number(text.trim());
   return text.trim() !== '' && Number.isInteger(x) && x >= low && x <= high ? x : null;
 }
 
-/** What each field holds, or why it cannot be used. */
-const READ = {
+/** What each field holds, or why it cannot be used, within the table's limits. */
+const readersOf = (table) => ({
   lr(text) {
     const x = Number(text.trim().replace('−', '-'));
     return text.trim() !== '' && Number.isFinite(x) && x > 0 ? { value: x }
@@ -19,18 +20,21 @@ const READ = {
   },
   order: (text) => ({ value: text }),
   seed(text) {
-    const x = integer(text, -(2 ** 31), 2 ** 31 - 1);
-    return x === null ? { error: 'The seed is a whole number.' } : { value: x };
+    const { min, max } = keyOf(table, 'seed');
+    const x = integer(text, min, max);
+    return x === null ? { error: `The seed is a whole number from ${min} to ${max.toLocaleString('en-US')}.` } : { value: x };
   },
   points(text) {
-    const x = integer(text, 1, MAX_ROWS);
-    return x === null ? { error: `The points are a whole number from 1 to ${MAX_ROWS.toLocaleString('en-US')}.` } : { value: x };
+    const { min, max } = keyOf(table, 'points');
+    const x = integer(text, min, max);
+    return x === null ? { error: `The points are a whole number from ${min} to ${max.toLocaleString('en-US')}.` } : { value: x };
   },
   n(text) {
-    const x = integer(text, 1, MAX_STEPS);
-    return x === null ? { error: `Run 1 to ${MAX_STEPS.toLocaleString('en-US')} steps.` } : { value: x };
+    const { min, max } = keyOf(table, 'n');
+    const x = integer(text, min, max);
+    return x === null ? { error: `Run ${min} to ${max.toLocaleString('en-US')} steps.` } : { value: x };
   },
-};
+});
 
 export function setupTrainControls(container, store, setup, actions) {
   const find = (id) => container.querySelector(`[data-testid="${id}"]`);
@@ -39,6 +43,7 @@ export function setupTrainControls(container, store, setup, actions) {
   const fields = {};
   for (const input of container.querySelectorAll('[data-field]')) fields[input.dataset.field] = input;
   const label = (name) => setup.labels[name] || name;
+  const READ = readersOf(store.table);
 
   // The landscape's two parameters.
   const names = setup.params;

@@ -30,7 +30,7 @@ export function setupDataPanel(form, setup, api) {
     for (const name of setup.data) url.searchParams.set(`spec_${name}`, spec[name]);
     if (csv) url.searchParams.set('csv', csv);
     else url.searchParams.delete('csv');
-    for (const key of ['step', 'pass', 'node']) url.searchParams.delete(key);
+    for (const key of ['step', 'pass', 'pass_step', 'node']) url.searchParams.delete(key);
     location.assign(url.toString());
   }
 

@@ -6,7 +6,7 @@
 import { fitRequest, frameRequest } from './api.js';
 import { pointsUpTo, trajectoryOf } from './charts.js';
 import { count } from './format.js';
-import { MAX_STEPS } from './state.js';
+import { limitOf } from './state.js';
 
 const RUN_MS = [1200, 4000];   // how long a run takes to draw at 2×, shortest and longest
 const RUN_FITS = 6;            // fits asked for along a run
@@ -14,7 +14,8 @@ const RUN_FITS = 6;            // fits asked for along a run
 /** `show(trajectory, at, values, fit)` draws step `at` of a run (fit: the
     latest fit that has come, {fit, step}, or null); `changed()` when a run
     starts or stops; `failed(message)`; `ended(step)` when it has played. */
-export function createRun({ api, setup, show, changed, failed, ended }) {
+export function createRun({ api, setup, table, show, changed, failed, ended }) {
+  const maxStep = limitOf(table, 'step');
   let run = null;
 
   function stop() {
@@ -55,7 +56,7 @@ export function createRun({ api, setup, show, changed, failed, ended }) {
   async function start(state) {
     stop();
     const from = state.step;
-    const to = Math.min(from + state.n, MAX_STEPS);
+    const to = Math.min(from + state.n, maxStep);
     if (to === from) return;
     const token = { from, at: from, frame: 0, trajectory: null, fits: new Map() };
     run = token;
