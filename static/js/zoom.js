@@ -86,7 +86,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     if (!bounds || userMoved) return;
     const { scale, transform } = fitTransform();
     const mode = fitMode();
-    follow = mode === '0' || (mode !== '1' && scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED);
+    follow = mode === 0 || (mode !== 1 && scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED);
     apply(follow ? centreOn(focus || [bounds.x0, (bounds.y0 + bounds.y1) / 2]) : transform, animate);
   }
 
