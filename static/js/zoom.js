@@ -25,6 +25,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
   let lead = 0.5;
   let glide = 450;
   let nodeCount = 0;
+  let covered = [PADDING, PADDING];
   let stage = [svg.clientWidth || 800, svg.clientHeight || 400];
   // The stage's size comes from the ResizeObserver: reading it from the DOM
   // after each step would force a layout of the whole graph.
@@ -51,13 +52,28 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     return stage;
   }
 
+  /** The bands of the stage that the zoom tools (top) and the legend
+      (bottom) cover, in px: a fitted graph stays clear of them. */
+  function insets() {
+    const stageBox = svg.getBoundingClientRect();
+    const below = (selector) => {
+      const el = svg.parentElement.querySelector(selector);
+      if (!el || !el.offsetHeight) return 0;
+      const box = el.getBoundingClientRect();
+      return selector === '.legend' ? stageBox.bottom - box.top : box.bottom - stageBox.top;
+    };
+    return [Math.max(PADDING, below('.zoom-tools') + 4), Math.max(PADDING, below('.legend') + 2)];
+  }
+
   function fitTransform() {
     const [w, h] = size();
+    const [top, bottom] = covered;
     const bw = bounds.x1 - bounds.x0;
     const bh = bounds.y1 - bounds.y0;
-    const scale = Math.min((w - 2 * PADDING) / bw, (h - 2 * PADDING) / bh, MAX_SCALE);
+    const room = h - top - bottom;
+    const scale = Math.min((w - 2 * PADDING) / bw, room / bh, MAX_SCALE);
     return { scale, transform: d3.zoomIdentity
-      .translate(w / 2, h / 2).scale(scale).translate(-(bounds.x0 + bw / 2), -(bounds.y0 + bh / 2)) };
+      .translate(w / 2, top + room / 2).scale(scale).translate(-(bounds.x0 + bw / 2), -(bounds.y0 + bh / 2)) };
   }
 
   /** Put (x, y) at `lead` of the stage's width (forward: on the left, with
@@ -93,6 +109,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
   new ResizeObserver(([entry]) => {
     const { width, height } = entry.contentRect;
     if (width > 0 && height > 0) stage = [width, height];
+    covered = insets();
     frame(false);
   }).observe(svg);
 
