@@ -6,10 +6,14 @@ page, against the real server."""
 from __future__ import annotations
 
 import json
+import random
 import re
+import types
 import urllib.request
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_expressions import NAMES, expressions
@@ -82,3 +86,23 @@ def test_saved_graphs_draw_on_the_page(server, open_page, output):
     page = open_page(f"/graphs/{saved_id}?pass=backward&step=999")
     drawn = page.locator("svg.graph [data-node-id]").count()
     assert drawn == len(build_document(output).nodes)
+
+
+def test_micrograd_mlp_from_its_own_nn_py_publishes_and_draws(server, open_page):
+    """Issue 9's first report: micrograd's nn.MLP(2, [4, 4, 1]) on engine.Value."""
+    micrograd = pytest.importorskip("micrograd")
+    path = Path(micrograd.__file__).parent / "nn.py"
+    nn = types.ModuleType("micrograd_nn_on_engine")
+    source = path.read_text().replace("from micrograd.engine import Value",
+                                      "from engine import Value")
+    exec(compile(source, str(path), "exec"), nn.__dict__)
+    random.seed(3)
+    model = nn.MLP(2, [4, 4, 1])
+    loss = (model([0.5, -1.5]) - 1.0) ** 2
+    saved = publish(loss, server)
+    document = json.loads(get(f"{server}/api/graphs/{saved['id']}")[2])
+    labels = [n["label"] for n in document["nodes"]]
+    assert not any(re.fullmatch(r"n\d+", label) for label in labels)
+    assert len(document["gradients"]) == len(model.parameters())
+    page = open_page(f"/graphs/{saved['id']}?pass=backward&step=999")
+    assert page.locator("svg.graph [data-node-id]").count() == len(document["nodes"])
