@@ -29,9 +29,10 @@ export function createView(root, store) {
     if (!doc) return;
     const state = store.get();
     const scene = sceneOf(doc, passes, state);
+    controls.paint();   // sets body.big first: large text is measured anew
+    if (graph.largeText !== document.body.classList.contains('big')) redraw();
     paintGraph(graph, doc, scene);
     panel.paint(scene);
-    controls.paint();
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
@@ -61,6 +62,7 @@ export function createView(root, store) {
   function draw() {
     graph = drawGraph(svg, doc);
     graph.big = doc.nodes.length > BIG_GRAPH;
+    graph.largeText = document.body.classList.contains('big');
     tooltip.attach(doc, graph);
     const ready = LABEL_FONTS.every((font) => document.fonts.check(font));
     svg.dataset.measured = ready ? '1' : '0';
@@ -68,12 +70,17 @@ export function createView(root, store) {
       const drawn = doc;
       Promise.all(LABEL_FONTS.map((font) => document.fonts.load(font))).then(() => {
         if (doc !== drawn) return;
-        draw();
-        zoom.retarget(graph.viewport);
-        zoom.setBounds(graph.bounds, doc.nodes.length);
+        redraw();
         paint();
       }, () => { svg.dataset.measured = '1'; });
     }
+  }
+
+  /** The same document drawn again (new label sizes), in the same view. */
+  function redraw() {
+    draw();
+    zoom.retarget(graph.viewport);
+    zoom.setBounds(graph.bounds, doc.nodes.length);
   }
 
   return {

@@ -125,3 +125,10 @@ def test_a_node_shows_its_full_expression_and_numbers_on_hover_and_focus(project
     # The panel says what an automatic name stands for.
     projector.keyboard.press("Home")
     expect(projector.locator("[data-testid='where']")).to_be_hidden()
+
+
+def test_large_text_is_placed_anew_without_overlaps(projector, server):
+    open_measured(projector, server, graph_path(*NEURON) + "&pass=backward&step=999")
+    projector.locator("[data-testid='big-text']").click()
+    expect(projector.locator("body.big")).to_have_count(1)
+    assert overlaps(projector) == []
