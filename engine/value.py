@@ -81,6 +81,16 @@ class Value:
         return getattr(self, "_arg", None)
 
     @property
+    def op(self) -> str:
+        """The op that made this node: "+", "**", "exp"...; "" for an input."""
+        return self._op
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The nodes this one is computed from, in argument order."""
+        return self._prev
+
+    @property
     def _prev(self) -> tuple[Value, ...]:
         """The inputs of the op that made this node, in argument order."""
         if self._a is None:
