@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from app import paths
 
 
 def default_database() -> Path:
@@ -31,8 +31,8 @@ class Settings(BaseModel):
     job_time_limit: float = 20.0     # seconds a training run may take
     database: Path = Field(default_factory=default_database)
     examples: list[Path] = Field([], description="Lecture example files or folders")
-    static_dir: Path = PROJECT_ROOT / "static"
-    templates_dir: Path = PROJECT_ROOT / "templates"
+    static_dir: Path = Field(default_factory=paths.static_dir)
+    templates_dir: Path = Field(default_factory=paths.templates_dir)
 
     @classmethod
     def from_env(cls) -> Settings:

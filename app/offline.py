@@ -39,14 +39,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from app.config import PROJECT_ROOT
+from app import paths
 from app.svg_export import frame_of
 from app.url_state import page_table, player_keys
 from app.vendor import D3, KATEX, KATEX_CSS
 from engine.schema import Document
 
-STATIC_DIR = PROJECT_ROOT / "static"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
 ENTRIES = ("offline_main.js", "export.js")
 APP_CSS = "css/app.css"
 EXPORT_CSS = "css/export.css"
@@ -218,8 +216,8 @@ def offline_html(document: Document, phase: str = "forward", step: int | None = 
                  templates_dir: Path | None = None) -> str:
     """The whole view as one self-contained HTML page, opening on `phase`
     and `step` (None: the end of the pass; numbering of static/js/state.js)."""
-    static_dir = Path(static_dir or STATIC_DIR)
-    templates_dir = Path(templates_dir or TEMPLATES_DIR)
+    static_dir = Path(static_dir or paths.static_dir())
+    templates_dir = Path(templates_dir or paths.templates_dir())
     assets = _assets(static_dir, templates_dir, _fingerprint(static_dir, templates_dir))
     phase, step = frame_of(document, phase if phase in ("forward", "backward") else "forward",
                            step)

@@ -41,6 +41,11 @@ class TrainingSpec:
     max_points: int = 500               # recorded points at most, besides the last
     time_limit: float = math.inf        # seconds; over it, TrainingError
 
+    @property
+    def rows(self) -> int:
+        """Samples in the data (1 if there is none): the size of an epoch."""
+        return len(next(iter(self.columns.values()))) if self.columns else 1
+
 
 @dataclass
 class TrainingResult:
@@ -99,7 +104,7 @@ class Trainer:
 
     def order(self, spec: TrainingSpec) -> list[int]:
         """Which sample each SGD step takes."""
-        rows = self._rows(spec)
+        rows = spec.rows
         if spec.order == "cyclic":  # the course notebook's commented line: j = i % N
             return [t % rows for t in range(spec.steps)]
         return np.random.default_rng(spec.seed).integers(0, rows, spec.steps).tolist()
@@ -119,7 +124,7 @@ class Trainer:
             steps=steps, loss=losses,
             params={name: [point[i] for point in trajectory] for i, name in enumerate(self.params)},
             final=final_map, final_loss=final_loss, diverged=False, steps_done=done,
-            rows=self._rows(spec), objective="mean").judged(
+            rows=spec.rows, objective="mean").judged(
                 self.objective(spec.start, spec.columns, "mean"), spec.lr)
 
     def _gradient_descent(self, spec: TrainingSpec) -> TrainingResult:
@@ -149,7 +154,7 @@ class Trainer:
             steps=steps, loss=losses,
             params={name: [p[i] for p in trajectory] for i, name in enumerate(self.params)},
             final=final, final_loss=self.objective(final, spec.columns, "sum"),
-            diverged=diverged, steps_done=done, rows=self._rows(spec), objective="sum").judged(
+            diverged=diverged, steps_done=done, rows=spec.rows, objective="sum").judged(
                 losses[0] if losses else math.nan, spec.lr)
 
     # --- what the page shows besides the runs -------------------------------------
@@ -189,7 +194,7 @@ class Trainer:
         for name in (x_param, y_param):
             if name not in self.params:
                 raise TrainingError(f"'{name}' is not a trained parameter")
-        rows = self._rows(spec)
+        rows = spec.rows
         # Loop over the parameter that fewer lines depend on; the lines that
         # depend only on the other one (cos(p·x), say) are computed once.
         x_index, y_index = self.params.index(x_param), self.params.index(y_param)
@@ -218,9 +223,6 @@ class Trainer:
     def _too_long(spec: TrainingSpec):
         raise TrainingError(f"this run takes longer than the limit of {spec.time_limit:g} s: "
                             "ask for fewer steps, fewer rows or a smaller grid")
-
-    def _rows(self, spec: TrainingSpec) -> int:
-        return len(next(iter(spec.columns.values()))) if spec.columns else 1
 
     def _check(self, spec: TrainingSpec):
         missing = [n for n in self.params if n not in spec.start]

@@ -80,6 +80,16 @@ class Value:
         return getattr(self, "_arg", None)
 
     @property
+    def op(self) -> str:
+        """The op that made this node: "+", "**", "exp"...; "" for an input."""
+        return self._op
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The nodes this one is computed from, in argument order."""
+        return self._prev
+
+    @property
     def _prev(self) -> tuple[Value, ...]:
         """The inputs of the op that made this node, in argument order."""
         if self._a is None:
@@ -196,10 +206,13 @@ class Value:
         for node in topological_order(self):
             node.grad = 0.0
 
-    def show(self, server: str = "http://127.0.0.1:8000", **options) -> dict[str, str]:
-        """Send this graph to a chainrule server; in Jupyter, show it inline.
-        See engine.publish."""
-        from engine.publish import show  # the HTTP client only when asked for
+    def show(self, server: str | None = None, **options) -> dict[str, str]:
+        """Send this graph to a chainrule server (engine.publishing's default if
+        none is given); in Jupyter, show it inline."""
+        # The one call up from the ground floor, imported here and not at the
+        # top: value.py loads without documents, pydantic or HTTP, and while
+        # modules load only publishing.py imports value.py, never the reverse.
+        from engine.publishing import show
         return show(self, server, **options)
 
     def __repr__(self):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings, get_settings
@@ -22,7 +22,13 @@ router = APIRouter(prefix="/api", tags=["graphs"])
 _ERRORS = {422: {"model": ErrorBody, "description": "The source or a value is rejected"}}
 
 
-class GraphRequest(BaseModel):
+class RequestBody(BaseModel):
+    """A request's JSON body: a field it does not know is an error (422 naming
+    it), never silently dropped: "samples" for "points" must not go unseen."""
+    model_config = ConfigDict(extra="forbid")
+
+
+class GraphRequest(RequestBody):
     source: str = Field(description="Expression language source, see the README",
                         examples=["u = w*x\nv = u + b\ny = exp(v)\nl = (y - ystar)^2"])
     values: dict[str, float] = Field({}, description="Input values; override the source's")
@@ -51,7 +57,7 @@ class TrainingSummary(BaseModel):
     landscape_range: list[float] | None = Field(None, description="arange(start, stop, step)")
 
 
-class InputsRequest(BaseModel):
+class InputsRequest(RequestBody):
     source: str
 
 

@@ -123,9 +123,9 @@ def _name_of(parsed, node) -> str | None:
 def prediction_of(parsed) -> str | None:
     """The named node the loss is computed from: p in (p − t)^2 or (t − p)^2, t data."""
     output = parsed.output
-    if getattr(output, "_op", None) != "**" or getattr(output._a, "_op", None) != "-":
+    if output.op != "**" or output.inputs[0].op != "-":
         return None
-    left, right = output._a._a, output._a._b
+    left, right = output.inputs[0].inputs
     names = [_name_of(parsed, left), _name_of(parsed, right)]
     if names[1] in parsed.data and names[0] not in parsed.data:
         return names[0]

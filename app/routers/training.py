@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
-from app.routers.api import find_example, limits_of
+from app.routers.api import RequestBody, find_example, limits_of
 from engine import Document, document_of_parsed, parse
 from engine.compile import compile_graph, forward_array
 from engine.datasets import make_columns, read_csv
@@ -33,7 +33,7 @@ MAX_GRID_WORK = 200_000_000  # grid points × rows of data
 SHOWN_ROWS = 400             # data points sent for the scatter plot
 
 
-class Column(BaseModel):
+class Column(RequestBody):
     arange: tuple[float, float, float] | None = None
     uniform: tuple[float, float] | None = None
     n: int | None = Field(None, ge=1)
@@ -41,14 +41,14 @@ class Column(BaseModel):
     values: list[float] | None = None
 
 
-class LandscapeRequest(BaseModel):
+class LandscapeRequest(RequestBody):
     x: str = Field(description="The parameter along the columns of the grid")
     y: str = Field(description="The parameter along the rows")
     x_range: tuple[float, float, float] = Field(description="arange(start, stop, step)")
     y_range: tuple[float, float, float]
 
 
-class TrainRequest(BaseModel):
+class TrainRequest(RequestBody):
     example: str | None = Field(None, description="A course example's slug")
     source: str | None = Field(None, description="Or any expression: the loss of one sample")
     values: dict[str, float] = {}
@@ -221,7 +221,7 @@ def _landscape(trainer: Trainer, spec: TrainingSpec, wanted: LandscapeRequest) -
     xs, ys = np.arange(*wanted.x_range), np.arange(*wanted.y_range)
     if not (1 <= len(xs) <= MAX_GRID and 1 <= len(ys) <= MAX_GRID):
         raise TrainingError(f"the landscape grid is at most {MAX_GRID} × {MAX_GRID}")
-    if len(xs) * len(ys) * trainer._rows(spec) > MAX_GRID_WORK:
+    if len(xs) * len(ys) * spec.rows > MAX_GRID_WORK:
         raise TrainingError("the landscape asks for too much work: fewer grid points or rows")
     grid = trainer.landscape(spec, wanted.x, wanted.y, xs, ys)
     return Landscape(x_param=wanted.x, y_param=wanted.y, xs=xs.tolist(), ys=ys.tolist(),

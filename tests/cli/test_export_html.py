@@ -220,9 +220,9 @@ def test_modules_keep_their_own_names(tmp_path):
 def test_the_app_bundle_is_valid_javascript(tmp_path):
     if not shutil.which("node"):
         pytest.skip("node is not installed")
-    from app.offline import STATIC_DIR
+    from app.paths import static_dir
     bundle = tmp_path / "bundle.js"
-    bundle.write_text(bundle_modules(STATIC_DIR / "js"), encoding="utf-8")
+    bundle.write_text(bundle_modules(static_dir() / "js"), encoding="utf-8")
     out = subprocess.run(["node", "--check", str(bundle)], capture_output=True, text=True,
                          timeout=30)
     assert out.returncode == 0, out.stderr

@@ -47,10 +47,11 @@ def publish(output: Value, server: str = DEFAULT_SERVER, *, title: str | None = 
                            "with `chainrule serve`, or pass server=...") from None
 
 
-def show(output: Value, server: str = DEFAULT_SERVER, *, width: int = 800, height: int = 450,
+def show(output: Value, server: str | None = None, *, width: int = 800, height: int = 450,
          **options) -> dict[str, str]:
-    """Publish, then in Jupyter show the embed inline; elsewhere print the link."""
-    links = publish(output, server, **options)
+    """Publish (to DEFAULT_SERVER if no server is given), then in Jupyter show
+    the embed inline; elsewhere print the link. `Value.show` calls this."""
+    links = publish(output, server or DEFAULT_SERVER, **options)
     try:
         from IPython import get_ipython
         from IPython.display import IFrame, display
