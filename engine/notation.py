@@ -103,6 +103,13 @@ def local_derivatives(op: str, operands: list[Math], out: Math,
 
 def _math(written: Written, operands: list[Math], out: Math | None,
           arg: float | None) -> Math:
+    # A derivative that is one operand (x for w·x) or the node itself (y for
+    # exp) is that name, parenthesised only where the name needs it.
+    alone = dict(zip(("$a", "$b"), operands))
+    if out is not None:
+        alone["$y"] = out
+    if written.text in alone:
+        return alone[written.text]
     return Math(_fill(written.text, operands, out, arg, text=True),
                 _fill(written.tex, operands, out, arg, text=False), written.atomic)
 
