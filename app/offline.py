@@ -213,9 +213,10 @@ def _json_block(value) -> Markup:
 
 def offline_html(document: Document, phase: str = "forward", step: int | None = None, *,
                  description: str | None = None, static_dir: Path | None = None,
-                 templates_dir: Path | None = None) -> str:
+                 templates_dir: Path | None = None, embed: bool = False) -> str:
     """The whole view as one self-contained HTML page, opening on `phase`
-    and `step` (None: the end of the pass; numbering of static/js/state.js)."""
+    and `step` (None: the end of the pass; numbering of static/js/state.js);
+    `embed`: the player alone, filling its frame, as /embed/ pages are."""
     static_dir = Path(static_dir or paths.static_dir())
     templates_dir = Path(templates_dir or paths.templates_dir())
     assets = _assets(static_dir, templates_dir, _fingerprint(static_dir, templates_dir))
@@ -224,7 +225,7 @@ def offline_html(document: Document, phase: str = "forward", step: int | None = 
     title = document.title or "A graph"
     return assets["template"].render(
         **{k: v for k, v in assets.items() if k != "template"},
-        offline=True, embed=False, document=True, title=title,
+        offline=True, embed=embed, document=True, title=title,
         url_state=page_table(player_keys("player", "embed")),
         description=description, source=(document.source or "").strip(),
         document_json=_json_block(document.to_json()),

@@ -206,14 +206,24 @@ class Value:
         for node in topological_order(self):
             node.grad = 0.0
 
-    def show(self, server: str | None = None, **options) -> dict[str, str]:
-        """Send this graph to a chainrule server (engine.publishing's default if
-        none is given); in Jupyter, show it inline."""
-        # The one call up from the ground floor, imported here and not at the
-        # top: value.py loads without documents, pydantic or HTTP, and while
-        # modules load only publishing.py imports value.py, never the reverse.
+    def show(self, server: str | None = None, **options):
+        """In a notebook, draw the animated player of this graph inline, with
+        no server (engine.notebook); with `server=`, publish it there and show
+        the server's embed (engine.publishing) and answer its links."""
+        # Imported here and not at the top: value.py loads without documents,
+        # pydantic or HTTP, and while modules load nothing imports upwards.
+        if server is None:
+            from engine.notebook import show_inline
+            show_inline(self, **options)
+            return None
         from engine.publishing import show
         return show(self, server, **options)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display (a cell ending in `loss`, display(loss)):
+        the player inline, no server needed."""
+        from engine.notebook import player_html
+        return player_html(self)
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"

@@ -198,7 +198,14 @@ export function createUrlStore(initial, clampState, queryOfState, { rename = fal
     return `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
   }
 
-  if (rename) history.replaceState(history.state, '', urlOf(state));
+  /** Rewrite the address. A page with no address of its own (a notebook's
+      srcdoc frame, about:srcdoc) cannot take one: its state stays in memory. */
+  function writeUrl(url) {
+    if (location.protocol === 'about:') return;
+    history.replaceState(history.state, '', url);
+  }
+
+  if (rename) writeUrl(urlOf(state));
 
   function update(patch) {
     const previous = state;
@@ -206,9 +213,7 @@ export function createUrlStore(initial, clampState, queryOfState, { rename = fal
     if (same(next, previous)) return;
     state = next;
     const url = urlOf(state);
-    if (url !== `${location.pathname}${location.search}${location.hash}`) {
-      history.replaceState(history.state, '', url);
-    }
+    if (url !== `${location.pathname}${location.search}${location.hash}`) writeUrl(url);
     for (const listener of listeners) listener(state, previous);
   }
 
