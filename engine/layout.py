@@ -135,11 +135,8 @@ def _children_in_argument_order(count: int, edges: list[tuple[int, int]]) -> lis
 def _spine_of(kids: list[int], kinds: list[str], graph: nx.DiGraph) -> int | None:
     if not kids:
         return None
-    return min(kids, key=lambda c: (_SPINE_PREFERENCE[kinds[c]], -_depth(graph, c), c))
+    return min(kids, key=lambda c: (_SPINE_PREFERENCE[kinds[c]], c))
 
-
-def _depth(graph: nx.DiGraph, node: int) -> int:
-    return graph.nodes[node].get("depth", 0)
 
 
 def _attached_parameters(kinds, graph, spine) -> dict[int, int]:
@@ -159,7 +156,6 @@ def _layers(kinds, graph, attached) -> dict[int, int]:
     for n in nx.topological_sort(graph):
         inputs = [c for c in graph.predecessors(n) if c not in attached]
         layer[n] = 1 + max((layer[c] for c in inputs), default=-1)
-        graph.nodes[n]["depth"] = layer[n]
     # Every node moves right, next to the first op that uses it: inputs join
     # their op, and a term of a long sum sits beside the + that takes it
     # instead of far left with an edge across the whole picture.

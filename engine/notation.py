@@ -20,7 +20,6 @@ _UNICODE_TEX = {"ℓ": r"\ell", "α": r"\alpha", "β": r"\beta", "γ": r"\gamma"
                 "δ": r"\delta", "ε": r"\epsilon", "η": r"\eta", "θ": r"\theta",
                 "λ": r"\lambda", "μ": r"\mu", "σ": r"\sigma", "τ": r"\tau",
                 "φ": r"\phi", "ω": r"\omega", "ŷ": r"\hat{y}"}
-MAX_EXPRESSION_CHARS = 32
 
 @dataclass(frozen=True)
 class Math:
@@ -134,11 +133,6 @@ def _fill(template: str, operands: list[Math], out: Math | None, arg: float | No
         else:
             names["P"] = power_text(arg - 1) if text else f"^{{{number(arg - 1).tex}}}"
     return Template(template).substitute(names)
-
-
-def short(math: Math, fallback: Math) -> Math:
-    """Long expressions would clutter the picture: use `fallback` instead."""
-    return math if len(math.text) <= MAX_EXPRESSION_CHARS else fallback
 
 
 def prime(label: Math) -> Math:
