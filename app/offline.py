@@ -40,7 +40,6 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app import paths
-from app.svg_export import frame_of
 from app.url_state import page_table, player_keys
 from app.vendor import D3, KATEX, KATEX_CSS
 from engine.schema import Document
@@ -200,6 +199,18 @@ def _assets(static_dir: Path, templates_dir: Path, fingerprint: tuple) -> dict:
                 "object-src 'none'; base-uri 'none'; form-action 'none'"),
         "template": environment.get_template("offline.html"),
     }
+
+
+BOX_HEIGHT = 34
+INK, MUTED, GRADIENT, CURRENT = "#1f2933", "#9aa5b1", "#c62828", "#f59e0b"
+FONT = "font-family=\"'DejaVu Sans', 'Liberation Sans', Arial, sans-serif\""
+
+
+def frame_of(document: Document, phase: str, step: int | None) -> tuple[str, int]:
+    """The pass and step, clamped into range; step None means the pass's end."""
+    steps = [s for s in document.steps if s.pass_ == phase]
+    last = len(steps)
+    return phase, last if step is None else max(0, min(step, last))
 
 
 def _json_block(value) -> Markup:

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
-from app.svg_export import render_svg
+from app.svg_export import ExportError, render_svg
 from engine import Document, Limits, document_of_parsed, parse
 from engine.examples import Example
 from engine.parser import find_inputs
@@ -157,11 +157,19 @@ def list_examples(request: Request) -> list[ExampleSummary]:
 
 
 SVG_RESPONSE = {200: {"content": {"image/svg+xml": {}}, "description": "One frame as SVG"},
-                404: {"model": ErrorBody, "description": "Not found"}}
+                404: {"model": ErrorBody, "description": "Not found"},
+                503: {"model": ErrorBody, "description": "No Chromium here to draw it, or busy"}}
 
 
-def svg_response(document: Document, phase: str, step: int | None) -> Response:
-    return Response(render_svg(document, phase, step), media_type="image/svg+xml")
+async def svg_response(request: Request, document: Document, phase: str,
+                       step: int | None) -> Response:
+    """The page's own picture of a frame, drawn in Chromium (about 1.5 s, so
+    a heavy job); 503 with the reason where Chromium is missing."""
+    try:
+        svg = await request.app.state.heavy.run(render_svg, document, phase, step)
+    except ExportError as exc:
+        raise HTTPException(503, str(exc)) from None
+    return Response(svg, media_type="image/svg+xml")
 
 
 @router.get("/examples/{slug}.svg", response_class=Response, responses=SVG_RESPONSE)
@@ -172,7 +180,7 @@ async def get_example_svg(slug: str, request: Request,
                           ) -> Response:
     """One frame of an example, drawn on the server, for slides that take images."""
     document = Document.model_validate_json(await example_json(request, slug))
-    return svg_response(document, phase, step)
+    return await svg_response(request, document, phase, step)
 
 
 @router.get("/examples/{slug}", response_model=Document,

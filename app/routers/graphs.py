@@ -51,11 +51,12 @@ def save_graph(document: Document, request: Request,
 
 
 @router.get("/graphs/{graph_id}.svg", response_class=Response, responses=SVG_RESPONSE)
-def get_graph_svg(request: Request, graph_id: str = GRAPH_ID,
+async def get_graph_svg(request: Request, graph_id: str = GRAPH_ID,
                   phase: Literal["forward", "backward"] = Query("backward", alias="pass"),
                   step: int | None = Query(None, ge=0)) -> Response:
     """One frame of a saved graph, drawn on the server."""
-    return svg_response(Document.model_validate_json(load_saved(request, graph_id)), phase, step)
+    document = Document.model_validate_json(load_saved(request, graph_id))
+    return await svg_response(request, document, phase, step)
 
 
 @router.get("/graphs/{graph_id}", response_model=Document,

@@ -257,3 +257,28 @@ export function setupExport(root) {
 }
 
 for (const root of document.querySelectorAll('[data-testid="player"]')) setupExport(root);
+
+/* The server's SVG of a frame is this page's own export (app/frame_svg.py):
+   the offline copy, opened from disk as `…#export-svg` by headless Chromium,
+   writes its SVG into a hidden pre (#exported-svg) once its labels are measured
+   with their fonts, for --dump-dom to read. One picture, drawn by one code. */
+async function exportForServer(root) {
+  const svg = root.querySelector('svg.graph');
+  for (let waited = 0; svg.dataset.measured !== '1' && waited < 10000; waited += 50) {
+    await new Promise((resolve) => { setTimeout(resolve, 50); });
+  }
+  const { pass, step } = currentFrame(root);
+  const heading = document.querySelector('[data-testid="title"]');
+  const title = `${(heading ? heading.textContent : document.title).trim()} — ${pass} pass, step ${step}`;
+  const made = await frameSvg(svg, { title });
+  const out = document.createElement('pre');
+  out.id = 'exported-svg';
+  out.hidden = true;
+  out.textContent = made.text;
+  document.body.appendChild(out);
+}
+
+if (location.hash === '#export-svg') {
+  const root = document.querySelector('[data-testid="player"]');
+  if (root) exportForServer(root);
+}

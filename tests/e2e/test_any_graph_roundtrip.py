@@ -37,16 +37,18 @@ def post(url: str, body: bytes) -> dict:
         return json.loads(response.read())
 
 
-def check_consumers(server: str, document_json: str) -> str:
-    """Save the document, read it back, render it on the server; answer its id."""
+def check_consumers(server: str, document_json: str, svg: bool = True) -> str:
+    """Save the document, read it back, render it on the server (the SVG is
+    the page's own picture drawn in Chromium, 1–2 s, so `svg` may skip it);
+    answer its id."""
     saved = post(f"{server}/api/graphs", document_json.encode())
     status, _, body = get(f"{server}/api/graphs/{saved['id']}")
     assert status == 200
     assert json.loads(body) == json.loads(document_json)
-    for frame in ("pass=forward&step=0", "pass=backward"):
-        status, kind, svg = get(f"{server}/api/graphs/{saved['id']}.svg?{frame}")
+    if svg:
+        status, kind, picture = get(f"{server}/api/graphs/{saved['id']}.svg?pass=backward")
         assert (status, kind.split(";")[0]) == (200, "image/svg+xml")
-        ElementTree.fromstring(svg)   # well-formed
+        ElementTree.fromstring(picture)   # well-formed
     status, kind, html = get(f"{server}/api/graphs/{saved['id']}.html")
     assert status == 200 and b"graph-document" in html
     return saved["id"]
@@ -58,7 +60,7 @@ def sources():
     return st.tuples(expressions(), st.booleans(), st.sets(st.sampled_from(NAMES)))
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=25, **SETTINGS)
 @given(value_graphs())
 def test_python_value_graphs_save_read_back_and_render(server, output):
     document = build_document(output)
@@ -76,13 +78,13 @@ def test_expressions_save_read_back_and_render(server, api, drawn):
     document = api("/api/graph", {"source": source, "values": values,
                                   "data": [n for n in used if n in data]})
     assert "nodes" in document, document
-    check_consumers(server, json.dumps(document))
+    check_consumers(server, json.dumps(document), svg=False)   # drawn below and in test_readable
 
 
 @settings(max_examples=12, **SETTINGS)
 @given(value_graphs())
 def test_saved_graphs_draw_on_the_page(server, open_page, output):
-    saved_id = check_consumers(server, build_document(output).to_json())
+    saved_id = check_consumers(server, build_document(output).to_json(), svg=False)
     page = open_page(f"/graphs/{saved_id}?pass=backward&step=999")
     drawn = page.locator("svg.graph [data-node-id]").count()
     assert drawn == len(build_document(output).nodes)

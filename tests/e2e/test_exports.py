@@ -223,3 +223,28 @@ def test_offline_html_button_downloads_the_frame_on_screen(open_page, page, api,
     open_page("/graph?source=y%20%3D%202*x&values=x:1")   # no slug, no id: no offline file
     expect(page.locator("[data-testid='download-svg']")).to_be_visible()
     assert page.locator("[data-testid='download-html']").count() == 0
+
+
+def placed_texts(svg_text: str) -> list[tuple[str, float, float, str]]:
+    """Every drawn text with where it stands: (text, x, y, anchor)."""
+    root = ElementTree.fromstring(svg_text.encode("utf-8"))
+    return [("".join(t.itertext()), float(t.get("x", 0)), float(t.get("y", 0)),
+             t.get("text-anchor", "")) for t in root.iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("slug", list(load_examples()))
+def test_the_server_svg_is_the_page_picture(open_page, page, tmp_path, server, slug):
+    """One picture (issue 10): the server's SVG of a frame and the page's own
+    download of it hold the same texts at the same places (±1 px)."""
+    open_page(f"/examples/{slug}?pass=backward&step=3")
+    page.wait_for_selector("svg.graph[data-measured='1']", state="attached")
+    from_page = placed_texts(download(page, "svg", tmp_path).read_text())
+    with urllib.request.urlopen(f"{server}/api/examples/{slug}.svg?pass=backward&step=3",
+                                timeout=60) as response:
+        from_server = placed_texts(response.read().decode())
+    assert [t[0] for t in from_server] == [t[0] for t in from_page]
+    for mine, theirs in zip(from_server, from_page):
+        assert abs(mine[1] - theirs[1]) <= 1 and abs(mine[2] - theirs[2]) <= 1, (mine, theirs)
+        assert mine[3] == theirs[3]
+    # The output's arrow and its value are in the picture.
+    assert any(t[0].startswith("ℓ = ") for t in from_server)
