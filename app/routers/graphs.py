@@ -1,4 +1,9 @@
-"""Saved graphs: POST a document, get a stable link."""
+"""Saved graphs: POST a document, get a stable link.
+
+The store's failures are answered with the one error body: a full quota or
+disk 507 (Insufficient Storage), a database locked by another process 503
+with Retry-After, a file that cannot be used 503. Too many saves from one
+address get 429 before they reach this router (app/ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from pydantic import BaseModel
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
 from app.routers.api import SVG_RESPONSE, svg_response
-from app.storage import GraphStore
+from app.storage import GraphStore, StorageBusy, StorageError, StorageFull
 from engine import Document
 
 router = APIRouter(prefix="/api", tags=["saved graphs"])
@@ -37,7 +42,13 @@ def links(request: Request, graph_id: str) -> Saved:
 @router.post("/graphs", response_model=Saved, status_code=201,
              responses={200: {"model": Saved, "description": "Saved before: the same id"},
                         413: {"model": ErrorBody, "description": "Too large"},
-                        422: {"model": ErrorBody, "description": "Not a valid document"}})
+                        422: {"model": ErrorBody, "description": "Not a valid document"},
+                        429: {"model": ErrorBody, "description": "Too many saves from this "
+                              "address: wait Retry-After seconds"},
+                        503: {"model": ErrorBody, "description": "The database is locked or "
+                              "cannot be used"},
+                        507: {"model": ErrorBody, "description": "Storage is full (quota or "
+                              "disk)"}})
 def save_graph(document: Document, request: Request,
                settings: Settings = Depends(get_settings)) -> JSONResponse:
     """Store a graph document (from engine.publish, or the form's "save and get
@@ -46,7 +57,10 @@ def save_graph(document: Document, request: Request,
     if len(canonical.encode()) > settings.max_document_bytes:
         raise HTTPException(413, f"the document is larger than {settings.max_document_bytes} "
                                  "bytes")
-    graph_id, new = store_of(request).save(canonical)
+    try:
+        graph_id, new = store_of(request).save(canonical)
+    except StorageError as exc:
+        raise refusal(exc) from exc
     return JSONResponse(links(request, graph_id).model_dump(), status_code=201 if new else 200)
 
 
@@ -65,8 +79,19 @@ def get_graph(request: Request, graph_id: str = GRAPH_ID) -> Response:
     return Response(load_saved(request, graph_id), media_type="application/json")
 
 
+def refusal(exc: StorageError) -> HTTPException:
+    if isinstance(exc, StorageFull):
+        return HTTPException(507, str(exc))
+    if isinstance(exc, StorageBusy):
+        return HTTPException(503, str(exc), headers={"Retry-After": "2"})
+    return HTTPException(503, str(exc))
+
+
 def load_saved(request: Request, graph_id: str) -> str:
-    document = store_of(request).load(graph_id)
+    try:
+        document = store_of(request).load(graph_id)
+    except StorageError as exc:
+        raise refusal(exc) from exc
     if document is None:
         raise HTTPException(404, f"no saved graph '{graph_id}'")
     return document
