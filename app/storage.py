@@ -148,9 +148,13 @@ class GraphStore:
         quick_check and can be written. Raise StorageUnavailable with one line
         naming the file and the problem otherwise."""
         where = f"the database {self.path}"
-        if self.path.exists() and not self.path.is_file():
+        try:
+            exists = self.path.exists()
+        except OSError as exc:  # a folder on the way that may not be searched
+            raise StorageUnavailable(f"{where} cannot be reached: {exc.strerror}") from exc
+        if exists and not self.path.is_file():
             raise StorageUnavailable(f"{where} is not a file")
-        if self.path.exists() and not os.access(self.path, os.R_OK | os.W_OK):
+        if exists and not os.access(self.path, os.R_OK | os.W_OK):
             raise StorageUnavailable(f"{where} cannot be read and written: permission denied")
         try:
             with closing(self._connect()) as db:

@@ -1,6 +1,6 @@
 """Saved graphs: POST a document, get a stable link.
 
-The store's failures are answered with the one error body: a full quota or
+The store's failures get the one error body (app/errors.py): a full quota or
 disk 507 (Insufficient Storage), a database locked by another process 503
 with Retry-After, a file that cannot be used 503. Too many saves from one
 address get 429 before they reach this router (app/ratelimit.py)."""
@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
 from app.routers.api import SVG_RESPONSE, svg_response
-from app.storage import GraphStore, StorageBusy, StorageError, StorageFull
+from app.storage import GraphStore
 from engine import Document
 
 router = APIRouter(prefix="/api", tags=["saved graphs"])
@@ -57,10 +57,7 @@ def save_graph(document: Document, request: Request,
     if len(canonical.encode()) > settings.max_document_bytes:
         raise HTTPException(413, f"the document is larger than {settings.max_document_bytes} "
                                  "bytes")
-    try:
-        graph_id, new = store_of(request).save(canonical)
-    except StorageError as exc:
-        raise refusal(exc) from exc
+    graph_id, new = store_of(request).save(canonical)
     return JSONResponse(links(request, graph_id).model_dump(), status_code=201 if new else 200)
 
 
@@ -73,25 +70,16 @@ def get_graph_svg(request: Request, graph_id: str = GRAPH_ID,
 
 
 @router.get("/graphs/{graph_id}", response_model=Document,
-            responses={404: {"model": ErrorBody, "description": "No such graph"}})
+            responses={404: {"model": ErrorBody, "description": "No such graph"},
+                       503: {"model": ErrorBody, "description": "The database is locked or "
+                             "cannot be used"}})
 def get_graph(request: Request, graph_id: str = GRAPH_ID) -> Response:
     """A saved graph's document, as it was saved."""
     return Response(load_saved(request, graph_id), media_type="application/json")
 
 
-def refusal(exc: StorageError) -> HTTPException:
-    if isinstance(exc, StorageFull):
-        return HTTPException(507, str(exc))
-    if isinstance(exc, StorageBusy):
-        return HTTPException(503, str(exc), headers={"Retry-After": "2"})
-    return HTTPException(503, str(exc))
-
-
 def load_saved(request: Request, graph_id: str) -> str:
-    try:
-        document = store_of(request).load(graph_id)
-    except StorageError as exc:
-        raise refusal(exc) from exc
+    document = store_of(request).load(graph_id)
     if document is None:
         raise HTTPException(404, f"no saved graph '{graph_id}'")
     return document
