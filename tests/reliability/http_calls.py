@@ -28,9 +28,9 @@ class Answer:
 
 
 def call(base: str, path: str, body: bytes | None = None, headers: dict | None = None,
-         timeout: float = 30) -> Answer:
+         timeout: float = 30, method: str | None = None) -> Answer:
     """GET (or POST when there is a body) and answer whatever comes back."""
-    request = urllib.request.Request(base + path, data=body,
+    request = urllib.request.Request(base + path, data=body, method=method,
                                      headers={"content-type": "application/json",
                                               **(headers or {})})
     try:
