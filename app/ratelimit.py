@@ -7,13 +7,14 @@ at once, then one request every 60/rate seconds. Over the limit the answer is
 
 The client address is the ASGI scope's: uvicorn replaces it with the one in
 X-Forwarded-For only when the connecting proxy is in --forwarded-allow-ips,
-so a client cannot pick its own address. Buckets live in each worker process:
+so a client cannot pick its own address (an IPv6 client counts by its /64). Buckets live in each worker process:
 with --workers N one client can get up to N times the rate (the kernel hands
 each new connection to any worker).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class RateLimit:
     setting: str                 # the environment variable that sets it
     clock: Callable[[], float] = time.monotonic
     _due: dict[str, float] = field(default_factory=dict)   # client → theoretical arrival time
+    _prune_at: int = _PRUNE_AT
 
     def wait(self, client: str) -> float:
         """0 if the request may go on (and count it), else the seconds to wait."""
@@ -45,8 +47,9 @@ class RateLimit:
         if allowed_at > now:
             return allowed_at - now
         self._due[client] = due
-        if len(self._due) > _PRUNE_AT:  # a full bucket needs no memory
+        if len(self._due) > self._prune_at:  # a full bucket needs no memory
             self._due = {c: t for c, t in self._due.items() if t > now}
+            self._prune_at = max(_PRUNE_AT, 2 * len(self._due))  # amortised: not every request
         return 0.0
 
     def refusal(self, client: str, seconds: float) -> tuple[int, str]:
@@ -55,6 +58,20 @@ class RateLimit:
         return retry, (f"too many {self.what} from {client}: this server allows "
                        f"{self.per_minute} a minute per address ({self.setting}); "
                        f"try again in {retry} s")
+
+
+def client_key(address: str) -> str:
+    """An IPv4 address as it is; an IPv6 one by its /64, the block one
+    machine is usually given (it could otherwise pick a new address per request)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 class RateLimits:
@@ -68,7 +85,7 @@ class RateLimits:
         limit = self.limits.get((scope.get("method", ""), scope.get("path", ""))) \
             if scope["type"] == "http" else None
         if limit is not None:
-            client = (scope.get("client") or ("unknown", 0))[0]
+            client = client_key((scope.get("client") or ("unknown", 0))[0])
             seconds = limit.wait(client)
             if seconds > 0:
                 retry, message = limit.refusal(client, seconds)

@@ -11,7 +11,7 @@ from live_server import running_server
 
 from app.config import Settings
 from app.main import create_app
-from app.ratelimit import RateLimit
+from app.ratelimit import RateLimit, client_key
 
 
 class Clock:
@@ -36,6 +36,28 @@ def test_a_minute_s_worth_at_once_then_one_every_60_over_rate_seconds():
     assert [limit.wait("a") for _ in range(7)] == [0.0] * 6 + [10.0]
     assert limit.refusal("a", 0.2) == (1, "too many saves from a: this server allows 6 a minute "
                                           "per address (CHAINRULE_SAVE_RATE); try again in 1 s")
+
+
+def test_an_ipv6_client_counts_by_its_64_block():
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:ffff::9") \
+        == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") == "2001:db8:1:3::/64"
+    assert client_key("::ffff:10.0.0.7") == client_key("10.0.0.7") == "10.0.0.7"
+    assert client_key("testclient") == "testclient"
+
+
+def test_clients_with_full_buckets_are_forgotten():
+    clock = Clock()
+    limit = RateLimit(60, "saves", "CHAINRULE_SAVE_RATE", clock=clock)
+    for n in range(20_000):
+        limit.wait(f"a{n}")
+    assert len(limit._due) == 20_000          # each within its minute: remembered
+    clock.now += 1                            # one interval at 60 a minute: all full again
+    n = 0
+    while len(limit._due) >= 20_000:          # the next prune forgets them
+        limit.wait(f"b{n}")
+        n += 1
+    assert len(limit._due) == n and n <= 20_000
 
 
 def app_with(tmp_path, **settings):
