@@ -68,7 +68,11 @@ class GraphStore:
 
     def _connect(self) -> sqlite3.Connection:
         if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageUnavailable(f"the database {self.path} cannot be made: its folder "
+                                         f"cannot be created ({exc.strerror})") from exc
             with closing(sqlite3.connect(self.path, timeout=self.busy_seconds)) as db, db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)

@@ -1,12 +1,13 @@
 """Rate limits per client address: the bucket's arithmetic on a fake clock,
-429 with Retry-After and the error body in process, and X-Forwarded-For
-believed only from a proxy that --forwarded-allow-ips trusts (real server)."""
+429 with Retry-After and the error body in process, and on a real server
+with each setting, X-Forwarded-For believed only from a proxy that
+--forwarded-allow-ips trusts."""
 
 import json
 
 import pytest
 from fastapi.testclient import TestClient
-from http_calls import PYTHON_SERVE, save
+from http_calls import PYTHON_SERVE, call, save
 from live_server import running_server
 
 from app.config import Settings
@@ -102,7 +103,7 @@ def test_training_runs_over_the_rate_get_429_and_a_rate_of_0_is_no_limit(tmp_pat
                          ids=["trusted-proxy", "untrusted-proxy"])
 def test_x_forwarded_for_names_the_client_only_behind_a_trusted_proxy(trusted, counted_as):
     command = PYTHON_SERVE + ["--save-rate", "2", "--forwarded-allow-ips", trusted]
-    with running_server(command) as base:
+    with running_server(command, env={"CHAINRULE_TRAIN_RATE": "1"}) as base:
         def from_(client: int, n: int):
             return save(base, n, headers={"X-Forwarded-For": f"10.0.0.{client}"})
         assert [from_(1, 1).status, from_(1, 2).status] == [201, 201]
@@ -112,3 +113,11 @@ def test_x_forwarded_for_names_the_client_only_behind_a_trusted_proxy(trusted, c
         # A second address behind the proxy: its own bucket only if the proxy is trusted.
         expected = 201 if "{}" in counted_as else 429
         assert from_(2, 4).status == expected
+        run = json.dumps({"example": "add-bias", "steps": 1, "max_points": 1}).encode()
+        trained = [call(base, "/api/train", run, headers={"X-Forwarded-For": "10.0.0.5"})
+                   for _ in range(2)]
+        assert [answer.status for answer in trained] == [200, 429]
+        assert trained[1].headers["retry-after"] in {str(s) for s in range(1, 61)}
+        assert trained[1].message.startswith(
+            f"too many training runs from {counted_as.format(5)}: this server allows 1 a "
+            "minute per address (CHAINRULE_TRAIN_RATE); try again in ")

@@ -46,6 +46,11 @@ def a_folder(path: Path) -> None:
     path.mkdir()
 
 
+def under_a_file(path: Path) -> Path:
+    path.write_text("a file where a folder should be")
+    return path / "graphs.db"
+
+
 def unreadable(path: Path) -> None:
     GraphStore(path).save("{}")
     path.chmod(0)
@@ -71,13 +76,13 @@ def serve(args: list[str], prefix: list[str] = (), **options) -> subprocess.Comp
     (garbage, "cannot be used: file is not a database"),
     (damaged_page, "is corrupted (SQLite's quick_check: "),
     (a_folder, "is not a file"),
+    (under_a_file, "cannot be made: its folder cannot be created (File exists)"),
     (unreadable, "cannot be read and written: permission denied"),
-], ids=["garbage", "damaged-page", "a-folder", "unreadable"])
+], ids=["garbage", "damaged-page", "a-folder", "under-a-file", "unreadable"])
 def test_a_database_that_cannot_be_used_stops_the_start_in_one_line(damage, problem):
     folder = Path(tempfile.mkdtemp(prefix="chainrule-start-"))
     folder.chmod(0o755)   # searchable by the unprivileged user below
-    database = folder / "graphs.db"
-    damage(database)
+    database = damage(folder / "graphs.db") or folder / "graphs.db"
     prefix = without_root() if damage is unreadable and os.getuid() == 0 else []
     result = serve(["--workers", "2", "--database", str(database)], prefix)
     assert result.returncode == 2, result.stderr
