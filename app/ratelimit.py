@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.limits import _error_body
 
-WINDOW = 60.0     # seconds: the rates are per minute
+WINDOW_NS = 60_000_000_000   # the rates are per minute; integer nanoseconds keep it exact
 _PRUNE_AT = 10_000  # clients remembered before the idle ones are forgotten
 
 
@@ -34,19 +34,19 @@ class RateLimit:
     per_minute: int
     what: str                    # "saves", in the message
     setting: str                 # the environment variable that sets it
-    clock: Callable[[], float] = time.monotonic
-    _due: dict[str, float] = field(default_factory=dict)   # client → theoretical arrival time
+    clock: Callable[[], int] = time.monotonic_ns
+    _due: dict[str, int] = field(default_factory=dict)   # client → theoretical arrival time
     _prune_at: int = _PRUNE_AT
 
     def wait(self, client: str) -> float:
         """0 if the request may go on (and count it), else the seconds to wait."""
         now = self.clock()
-        interval = WINDOW / self.per_minute
-        due = max(self._due.get(client, now), now) + interval
-        allowed_at = due - WINDOW
-        if allowed_at > now:
-            return allowed_at - now
-        self._due[client] = due
+        interval = WINDOW_NS // self.per_minute
+        due = max(self._due.get(client, now), now)
+        ahead = due - now - (WINDOW_NS - interval)   # > 0: the bucket is empty for that long
+        if ahead > 0:
+            return ahead / 1e9
+        self._due[client] = due + interval
         if len(self._due) > self._prune_at:  # a full bucket needs no memory
             self._due = {c: t for c, t in self._due.items() if t > now}
             self._prune_at = max(_PRUNE_AT, 2 * len(self._due))  # amortised: not every request

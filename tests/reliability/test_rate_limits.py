@@ -15,9 +15,13 @@ from app.main import create_app
 from app.ratelimit import RateLimit, client_key
 
 
+SECOND = 1_000_000_000
+
+
 class Clock:
+    """monotonic_ns, moved by hand."""
     def __init__(self):
-        self.now = 1000.0
+        self.now = 1000 * SECOND
 
     def __call__(self):
         return self.now
@@ -29,14 +33,28 @@ def test_a_minute_s_worth_at_once_then_one_every_60_over_rate_seconds():
     assert [limit.wait("a") for _ in range(6)] == [0.0] * 6
     assert limit.wait("a") == 10.0            # the 7th: when the first of the six is a minute old
     assert limit.wait("b") == 0.0             # another address has its own bucket
-    clock.now += 9.5
-    assert limit.wait("a") == pytest.approx(0.5, abs=1e-9)
-    clock.now += 0.5
+    clock.now += 9 * SECOND + SECOND // 2
+    assert limit.wait("a") == 0.5
+    clock.now += SECOND // 2
     assert limit.wait("a") == 0.0 and limit.wait("a") == 10.0   # one more, then wait again
-    clock.now += 600                          # idle: the bucket is full again, not fuller
+    clock.now += 600 * SECOND                 # idle: the bucket is full again, not fuller
     assert [limit.wait("a") for _ in range(7)] == [0.0] * 6 + [10.0]
     assert limit.refusal("a", 0.2) == (1, "too many saves from a: this server allows 6 a minute "
                                           "per address (CHAINRULE_SAVE_RATE); try again in 1 s")
+
+
+def test_the_arithmetic_is_exact_on_any_clock_reading():
+    """Integer nanoseconds: a minute's worth is allowed and the next refused
+    however large the clock and whatever the rate."""
+    clock = Clock()
+    for now in (12_345_678_912_345, 987_654_321_123_456_789, 3):
+        for rate in (1, 3, 7, 60, 600, 7001):
+            clock.now = now
+            limit = RateLimit(rate, "saves", "CHAINRULE_SAVE_RATE", clock=clock)
+            answers = [limit.wait("a") for _ in range(rate + 1)]
+            assert answers[:rate] == [0.0] * rate, (now, rate)
+            # the interval is whole nanoseconds, floored: off by under rate ns
+            assert answers[rate] == pytest.approx(60 / rate, abs=rate * 1e-9), (now, rate)
 
 
 def test_an_ipv6_client_counts_by_its_64_block():
@@ -53,7 +71,7 @@ def test_clients_with_full_buckets_are_forgotten():
     for n in range(20_000):
         limit.wait(f"a{n}")
     assert len(limit._due) == 20_000          # each within its minute: remembered
-    clock.now += 1                            # one interval at 60 a minute: all full again
+    clock.now += SECOND                       # one interval at 60 a minute: all full again
     n = 0
     while len(limit._due) >= 20_000:          # the next prune forgets them
         limit.wait(f"b{n}")
