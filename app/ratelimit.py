@@ -7,9 +7,9 @@ at once, then one request every 60/rate seconds. Over the limit the answer is
 
 The client address is the ASGI scope's: uvicorn replaces it with the one in
 X-Forwarded-For only when the connecting proxy is in --forwarded-allow-ips,
-so a client cannot pick its own address (an IPv6 client counts by its /64). Buckets live in each worker process:
-with --workers N one client can get up to N times the rate (the kernel hands
-each new connection to any worker).
+so a client cannot pick its own address (an IPv6 client counts by its /64).
+Buckets live in each worker process: with --workers N one client can get up
+to N times the rate (the kernel hands each new connection to any worker).
 """
 
 from __future__ import annotations
