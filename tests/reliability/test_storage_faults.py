@@ -11,6 +11,8 @@ import pytest
 from http_calls import PYTHON_SERVE, assert_all_load, call, save, save_many
 from live_server import running_server
 
+from app.cli import main
+
 NO_RATE_LIMIT = {"CHAINRULE_SAVE_RATE": "0"}
 
 
@@ -25,9 +27,10 @@ def fill(base, first: int) -> tuple[dict[str, bytes], object]:
     raise AssertionError("400 graphs saved and the storage never filled")
 
 
-def test_a_save_past_the_quota_gets_507_and_every_earlier_graph_still_loads():
+def test_a_save_past_the_quota_gets_507_and_every_earlier_graph_still_loads(tmp_path, capsys):
+    database = tmp_path / "graphs.db"
     with running_server(PYTHON_SERVE + ["--max-database-bytes", "65536"],
-                        env=NO_RATE_LIMIT) as base:
+                        env={**NO_RATE_LIMIT, "CHAINRULE_DATABASE": str(database)}) as base:
         kept, refused = fill(base, 0)
         assert len(kept) >= 3
         assert refused.status == 507
@@ -39,6 +42,13 @@ def test_a_save_past_the_quota_gets_507_and_every_earlier_graph_still_loads():
         assert save(base, 10_000).status == 507          # and stays refused
         assert save(base, 0).status == 200               # a graph saved before: its id again
         assert_all_load(base, kept)
+        # The lecturer deletes two graphs: their pages take the next save.
+        gone = list(kept)[:2]
+        assert [main(["graphs", "delete", graph_id, "--database", str(database)])
+                for graph_id in gone] == [0, 0]
+        capsys.readouterr()
+        assert save(base, 10_000).status == 201
+        assert_all_load(base, {graph_id: kept[graph_id] for graph_id in list(kept)[2:]})
 
 
 def small_tmpfs_command(mount_point, size: str) -> list[str]:
