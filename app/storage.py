@@ -98,7 +98,8 @@ class GraphStore:
         if code in (_BUSY, _LOCKED):
             return StorageBusy(f"the saved graphs are locked by another process (more than "
                                f"{self.busy_seconds:g} s): retry in a moment")
-        return StorageUnavailable(f"the saved graphs cannot be used: {exc} ({self.path})")
+        # No path here: the sentence goes to web clients (the start check names the file).
+        return StorageUnavailable(f"the saved graphs cannot be used: {exc}")
 
     def _used_bytes(self) -> int:
         try:
