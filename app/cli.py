@@ -1,4 +1,4 @@
-"""`chainrule serve` and `chainrule export`: a thin shell over the app."""
+"""`chainrule serve`, `export`, `backup` and `graphs`: a thin shell over the app."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
+
+from app.store_commands import add_store_commands, run_store_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--examples", action="append", default=[], metavar="PATH",
                        help="a lecture's example file (.toml) or a folder of them; repeatable")
     serve.add_argument("--database", metavar="FILE", help="where saved graphs live (SQLite)")
+    serve.add_argument("--max-database-bytes", type=int, metavar="N",
+                       help="quota of the saved graphs (default 1 GiB; 507 above)")
+    serve.add_argument("--save-rate", type=int, metavar="N",
+                       help="saves a minute per client address (default 60; 0: no limit)")
+    serve.add_argument("--train-rate", type=int, metavar="N",
+                       help="training runs a minute per client address (default 600)")
+    serve.add_argument("--forwarded-allow-ips", metavar="IPS",
+                       help="proxies whose X-Forwarded-For names the client (uvicorn's; "
+                            "default $FORWARDED_ALLOW_IPS or 127.0.0.1,::1)")
+    serve.add_argument("--graceful-timeout", type=int, default=30, metavar="SECONDS",
+                       help="on SIGTERM, how long requests in flight may take (default 30)")
 
     export = commands.add_parser("export", help="write one view as SVG, PNG or offline HTML")
     export.add_argument("slug", help="a course example (or a lecture example with --examples)")
@@ -31,10 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--examples", action="append", default=[], metavar="PATH")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
 
+    add_store_commands(commands)
+
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args)
-    return _export(args)
+    if args.command == "export":
+        return _export(args)
+    return run_store_command(args)
 
 
 def _check_examples(paths: list[str]) -> dict | None:
@@ -71,11 +89,39 @@ def _serve(args) -> int:
             str(Path(p).resolve()) for p in args.examples)
     if args.database:
         os.environ["CHAINRULE_DATABASE"] = str(Path(args.database).resolve())
+    for flag in ("max_database_bytes", "save_rate", "train_rate"):
+        if getattr(args, flag) is not None:
+            os.environ[f"CHAINRULE_{flag.upper()}"] = str(getattr(args, flag))
+    if not _check_settings_and_database():
+        return 2
     # Keep-alive longer than uvicorn's 5 s: a browser (or a load test) that
     # reuses a connection just as the server drops it sees a reset.
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
-                log_level="info", timeout_keep_alive=30)
+                log_level="info", timeout_keep_alive=30,
+                forwarded_allow_ips=args.forwarded_allow_ips,
+                timeout_graceful_shutdown=args.graceful_timeout)
     return 0
+
+
+def _check_settings_and_database() -> bool:
+    """Settings from the environment and the database file, checked once
+    here: a bad value or a corrupted, unreadable file stops the start with
+    one line naming it, instead of a traceback from every worker."""
+    from app.config import Settings
+    from app.storage import GraphStore, StorageError
+    try:
+        settings = Settings.from_env()
+    except ValidationError as exc:
+        problems = "; ".join(f"CHAINRULE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                             for e in exc.errors())
+        print(f"chainrule: {problems}", file=sys.stderr)
+        return False
+    try:
+        GraphStore(settings.database, busy_seconds=1.0).check()
+    except StorageError as exc:
+        print(f"chainrule: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _export(args) -> int:

@@ -30,6 +30,10 @@ class Settings(BaseModel):
     heavy_queue_seconds: float = 10.0
     job_time_limit: float = 20.0     # seconds a training run may take
     database: Path = Field(default_factory=default_database)
+    max_database_bytes: int = Field(1 << 30, ge=1)      # quota of the saved graphs (507 above)
+    database_busy_seconds: float = Field(5.0, gt=0)     # a save waits this long for a lock (503)
+    save_rate: int = Field(60, ge=0)      # saves a minute per client address (429 above); 0: off
+    train_rate: int = Field(600, ge=0)    # training runs a minute per client address; 0: off
     examples: list[Path] = Field([], description="Lecture example files or folders")
     static_dir: Path = Field(default_factory=paths.static_dir)
     templates_dir: Path = Field(default_factory=paths.templates_dir)

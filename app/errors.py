@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from app.storage import StorageBusy, StorageError, StorageFull
 from engine import ParseError
 from engine.datasets import DataError
 from engine.examples import ExampleError
@@ -64,6 +65,16 @@ async def _on_unrunnable(request: Request, exc: ValueError) -> JSONResponse:
     return error_response(422, str(exc))
 
 
+async def _on_storage_error(request: Request, exc: StorageError) -> JSONResponse:
+    """The saved graphs' failures, wherever a route meets them: nothing was
+    written, and the message says why."""
+    if isinstance(exc, StorageFull):
+        return error_response(507, str(exc))
+    if isinstance(exc, StorageBusy):
+        return error_response(503, str(exc), headers={"Retry-After": "2"})
+    return error_response(503, str(exc))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ParseError, _on_parse_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
@@ -71,3 +82,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ExampleError, _on_example_error)
     app.add_exception_handler(TrainingError, _on_unrunnable)
     app.add_exception_handler(DataError, _on_unrunnable)
+    app.add_exception_handler(StorageError, _on_storage_error)

@@ -9,6 +9,7 @@ from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
+from app.ratelimit import install_rate_limits
 from app.routers import api, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
@@ -22,7 +23,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "and of the course examples.")
     app.state.settings = settings
     app.state.examples = load_example_paths(settings.examples, known=load_examples())
-    app.state.store = GraphStore(settings.database)
+    app.state.store = GraphStore(settings.database, settings.max_database_bytes,
+                                 settings.database_busy_seconds)
     app.state.heavy = HeavyJobs(settings.max_heavy_jobs, settings.heavy_queue_seconds,
                                 settings.job_time_limit)
     app.state.example_documents = {}  # slug → document JSON: examples never change
@@ -37,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    install_rate_limits(app, settings)  # outside BodyLimit: a 429 reads no body
     app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", tags=["health"])

@@ -1,4 +1,9 @@
-"""Saved graphs: POST a document, get a stable link."""
+"""Saved graphs: POST a document, get a stable link.
+
+The store's failures get the one error body (app/errors.py): a full quota or
+disk 507 (Insufficient Storage), a database locked by another process 503
+with Retry-After, a file that cannot be used 503. Too many saves from one
+address get 429 before they reach this router (app/ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -37,7 +42,13 @@ def links(request: Request, graph_id: str) -> Saved:
 @router.post("/graphs", response_model=Saved, status_code=201,
              responses={200: {"model": Saved, "description": "Saved before: the same id"},
                         413: {"model": ErrorBody, "description": "Too large"},
-                        422: {"model": ErrorBody, "description": "Not a valid document"}})
+                        422: {"model": ErrorBody, "description": "Not a valid document"},
+                        429: {"model": ErrorBody, "description": "Too many saves from this "
+                              "address: wait Retry-After seconds"},
+                        503: {"model": ErrorBody, "description": "The database is locked or "
+                              "cannot be used"},
+                        507: {"model": ErrorBody, "description": "Storage is full (quota or "
+                              "disk)"}})
 def save_graph(document: Document, request: Request,
                settings: Settings = Depends(get_settings)) -> JSONResponse:
     """Store a graph document (from engine.publish, or the form's "save and get
@@ -60,7 +71,9 @@ async def get_graph_svg(request: Request, graph_id: str = GRAPH_ID,
 
 
 @router.get("/graphs/{graph_id}", response_model=Document,
-            responses={404: {"model": ErrorBody, "description": "No such graph"}})
+            responses={404: {"model": ErrorBody, "description": "No such graph"},
+                       503: {"model": ErrorBody, "description": "The database is locked or "
+                             "cannot be used"}})
 def get_graph(request: Request, graph_id: str = GRAPH_ID) -> Response:
     """A saved graph's document, as it was saved."""
     return Response(load_saved(request, graph_id), media_type="application/json")

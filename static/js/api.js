@@ -2,13 +2,21 @@
    an error {message, line, column} (line and column from 1; 0 when the
    mistake is not at a place in the source). */
 
-function sleep(ms) {
+export function sleep(ms) {
   return new Promise((resolve) => { setTimeout(resolve, ms); });
+}
+
+/** Retry-After in whole seconds (at least 1), or `fallback`. */
+export function retryAfter(response, fallback = 1) {
+  const wait = Number(response.headers.get('retry-after'));
+  return Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : fallback;
 }
 
 /** POST a JSON body: {body} on success, {error: {message, line, column,
     status}} otherwise; never throws. A busy server (503) is asked again
-    after its Retry-After, up to `retries` times. */
+    after its Retry-After, up to `retries` times. Too many requests from
+    this address (429) come back as an error with `retryAfter` (seconds) and
+    a message that says how long to wait. */
 export async function postJSON(path, request, { retries = 0 } = {}) {
   for (let attempt = 0; ; attempt += 1) {
     let response;
@@ -22,8 +30,7 @@ export async function postJSON(path, request, { retries = 0 } = {}) {
       return { error: { message: `the server cannot be reached (${exc.message})`, line: 0, column: 0, status: 0 } };
     }
     if (response.status === 503 && attempt < retries) {
-      const wait = Number(response.headers.get('retry-after'));
-      await sleep(Math.min(Number.isFinite(wait) && wait > 0 ? wait * 1000 : 1000, 5000));
+      await sleep(Math.min(retryAfter(response) * 1000, 5000));
       continue;
     }
     let body = null;
@@ -34,14 +41,20 @@ export async function postJSON(path, request, { retries = 0 } = {}) {
     }
     if (response.ok && body) return { body };
     const detail = body && typeof body.detail === 'object' && body.detail ? body.detail : {};
-    return {
-      error: {
-        message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
-        line: Number(detail.line) || 0,
-        column: Number(detail.column) || 0,
-        status: response.status,
-      },
+    const error = {
+      message: typeof detail.message === 'string' ? detail.message : `the server answered ${response.status}`,
+      line: Number(detail.line) || 0,
+      column: Number(detail.column) || 0,
+      status: response.status,
     };
+    if (response.status === 429) {
+      // A proxy's own 429 may carry no message: the wait is said all the same.
+      error.retryAfter = retryAfter(response);
+      if (!error.message.includes('try again')) {
+        error.message = `too many requests from this address just now: try again in ${error.retryAfter} s`;
+      }
+    }
+    return { error };
   }
 }
 

@@ -146,3 +146,15 @@ def test_a_writer_killed_mid_save_leaves_every_earlier_graph_intact(tmp_path):
     for (document,) in rows:
         Document.model_validate_json(document)
     assert GraphStore(database).count() == len(rows)  # and it still opens for writing
+
+
+def test_saves_are_durable_and_bounded_by_the_quota(tmp_path):
+    """synchronous=FULL: the WAL is synced at each commit, so a 201 survives a
+    power cut; max_page_count holds the file to the quota (rounded down to
+    whole pages)."""
+    from contextlib import closing
+    store = GraphStore(tmp_path / "graphs.db", max_bytes=10 * 4096 + 100)
+    with closing(store._connect()) as db:
+        assert db.execute("PRAGMA synchronous").fetchone() == (2,)   # 2: FULL
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("PRAGMA max_page_count").fetchone() == (10,)

@@ -14,7 +14,7 @@
    Each names its graph with graphOf(setup): a course example by its slug,
    or an expression (/graph/train) with its data spec or CSV. */
 
-import { postJSON } from '../api.js';
+import { postJSON, sleep } from '../api.js';
 import { runOf } from './state.js';
 
 export const MAX_POINTS = 1000;      // recorded points of a trajectory
@@ -72,10 +72,21 @@ export function landscapeRequest(state, setup, x, y, xRange, yRange) {
   return body;
 }
 
-/** {answer} or {error: {message, status}}; a busy server is asked again. */
-async function post(body) {
-  const answer = await postJSON('/api/train', body, { retries: RETRIES });
-  return answer.error ? answer : { answer: answer.body };
+/** {answer} or {error: {message, status}}; a busy server is asked again.
+    Too many runs from this address (429): `waiting(text)` shows the wait
+    (a token for `done`), and the run is asked again when it is over. */
+async function post(body, { waiting = () => null, done = () => {} } = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    const answer = await postJSON('/api/train', body, { retries: RETRIES });
+    if (answer.error && answer.error.status === 429 && attempt < RETRIES) {
+      const seconds = Math.min(answer.error.retryAfter, 60);
+      const token = waiting(`Too many training runs from this address just now: waiting ${seconds} s…`);
+      await sleep(seconds * 1000);
+      done(token);
+      continue;
+    }
+    return answer.error ? answer : { answer: answer.body };
+  }
 }
 
 /** `train(body, what)`: the answer, from memory if it was asked before;
@@ -88,7 +99,8 @@ export function createTrainApi(progress) {
       const key = JSON.stringify(body);
       if (!kept.has(key)) {
         const token = quiet ? null : progress.begin(what);
-        const pending = post(body).finally(() => { if (token !== null) progress.end(token); });
+        const pending = post(body, quiet ? {} : { waiting: (text) => progress.begin(text), done: (t) => progress.end(t) })
+          .finally(() => { if (token !== null) progress.end(token); });
         kept.set(key, pending);
         const result = await pending;
         if (result.error) kept.delete(key);   // a failure is asked again next time
