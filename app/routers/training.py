@@ -37,7 +37,7 @@ class Column(RequestBody):
     arange: tuple[float, float, float] | None = None
     uniform: tuple[float, float] | None = None
     n: int | None = Field(None, ge=1)
-    seed: int | None = None
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Seed of the sample order")
     values: list[float] | None = None
 
 
@@ -64,7 +64,7 @@ class TrainRequest(RequestBody):
     steps: int | None = Field(None, ge=0, le=MAX_STEPS,
                               description="0: no update, the fit and loss at the start values")
     order: Literal["random", "cyclic"] | None = None
-    seed: int | None = None
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Seed of the sample order")
     points: int | None = Field(None, ge=1, le=100_000,
                                description="Rows of random data (the 300-point exercise)")
     max_points: int = Field(500, ge=1, le=MAX_POINTS)
@@ -155,6 +155,8 @@ def _graph_and_spec(body: TrainRequest, request: Request, settings: Settings):
 @router.post("/train", response_model=TrainResponse,
              responses={404: {"model": ErrorBody, "description": "No such example"},
                         422: {"model": ErrorBody, "description": "The run cannot be made"},
+                        429: {"model": ErrorBody, "description": "Too many runs from this "
+                                                                 "client: retry after a while"},
                         503: {"model": ErrorBody, "description": "Busy: retry"}})
 async def train(body: TrainRequest, request: Request,
                 settings: Settings = Depends(get_settings)) -> Response:
