@@ -19,7 +19,7 @@ from engine.value import Value, topological_order
 
 
 @dataclass
-class ForwardStep:
+class ForwardRecord:
     node: int                 # index in Trace.nodes
     op: str
     inputs: list[int]
@@ -28,7 +28,7 @@ class ForwardStep:
 
 
 @dataclass
-class EdgeFlow:
+class FlowRecord:
     edge: int                 # index in Trace.edges
     child: int
     local_grad: float
@@ -37,15 +37,15 @@ class EdgeFlow:
 
 
 @dataclass
-class BackwardStep:
+class BackwardRecord:
     node: int
     upstream: float           # d(output)/d(node): all contributions summed
     received: list[tuple[int, float]]   # (edge, contribution) from each parent
-    flows: list[EdgeFlow] = field(default_factory=list)
+    flows: list[FlowRecord] = field(default_factory=list)
 
 
 @dataclass
-class Edge:
+class TracedEdge:
     child: int
     parent: int
     index: int                # argument position at the parent
@@ -56,9 +56,9 @@ class Edge:
 @dataclass
 class Trace:
     nodes: list[Value]                  # topological order, inputs first
-    edges: list[Edge]
-    forward: list[ForwardStep]
-    backward: list[BackwardStep]
+    edges: list[TracedEdge]
+    forward: list[ForwardRecord]
+    backward: list[BackwardRecord]
     gradients: dict[int, float]         # node → d(output)/d(node), this pass
     index: dict[Value, int]             # a node's position in `nodes`
 
@@ -67,17 +67,17 @@ def record(output: Value) -> Trace:
     """Record the forward and backward passes of the graph ending at `output`."""
     nodes = topological_order(output)
     index = {node: i for i, node in enumerate(nodes)}
-    edges: list[Edge] = []
+    edges: list[TracedEdge] = []
     in_edges: list[list[int]] = [[] for _ in nodes]
-    forward: list[ForwardStep] = []
+    forward: list[ForwardRecord] = []
     for i, node in enumerate(nodes):
         children = node._prev
         for position, (child, local) in enumerate(zip(children, node._local)):
             in_edges[i].append(len(edges))
-            edges.append(Edge(index[child], i, position, local,
+            edges.append(TracedEdge(index[child], i, position, local,
                               node.requires_grad and child.requires_grad))
         if children:
-            forward.append(ForwardStep(i, node._op, [index[c] for c in children],
+            forward.append(ForwardRecord(i, node._op, [index[c] for c in children],
                                        [c.data for c in children], node.data))
     backward, gradients = _record_backward(nodes, edges, in_edges, index[output])
     return Trace(nodes, edges, forward, backward, gradients, index)
@@ -93,7 +93,7 @@ def _record_backward(nodes, edges, in_edges, output_index):
         if i not in running:
             continue  # the output does not depend on it, or it is data
         upstream = running[i]
-        step = BackwardStep(i, upstream, received.get(i, []))
+        step = BackwardRecord(i, upstream, received.get(i, []))
         for e in in_edges[i]:
             edge = edges[e]
             if not edge.requires_grad:
@@ -101,7 +101,7 @@ def _record_backward(nodes, edges, in_edges, output_index):
             contribution = edge.local_grad * upstream
             running[edge.child] = running.get(edge.child, 0.0) + contribution
             received.setdefault(edge.child, []).append((e, contribution))
-            step.flows.append(EdgeFlow(e, edge.child, edge.local_grad, contribution,
+            step.flows.append(FlowRecord(e, edge.child, edge.local_grad, contribution,
                                        running[edge.child]))
         steps.append(step)
     return steps, running
