@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="write one view as SVG, PNG or offline HTML")
     export.add_argument("slug", help="a course example (or a lecture example with --examples)")
     export.add_argument("--format", choices=["svg", "png", "html"], default="svg")
-    export.add_argument("--pass", dest="phase", choices=["forward", "backward"],
+    export.add_argument("--pass", dest="pass_", choices=["forward", "backward"],
                         default="backward")
     export.add_argument("--step", type=int, default=None, help="default: the pass's end")
     export.add_argument("--examples", action="append", default=[], metavar="PATH")
@@ -134,7 +134,7 @@ def _export(args) -> int:
               f"{', '.join(examples)})", file=sys.stderr)
         return 2
     try:
-        data = export_example(examples[args.slug], args.format, args.phase, args.step)
+        data = export_example(examples[args.slug], args.format, args.pass_, args.step)
     except ExportError as exc:
         print(f"chainrule: {exc}", file=sys.stderr)
         return 1

@@ -14,13 +14,13 @@ from engine.examples import Example
 __all__ = ["ExportError", "export_example", "svg_to_png"]
 
 
-def export_example(example: Example, fmt: str, phase: str, step: int | None) -> bytes:
+def export_example(example: Example, fmt: str, pass_: str, step: int | None) -> bytes:
     document = example.document()
     if fmt == "svg":
-        return render_svg(document, phase, step).encode("utf-8")
+        return render_svg(document, pass_, step).encode("utf-8")
     if fmt == "png":
-        return svg_to_png(render_svg(document, phase, step))
-    return offline_html(document, phase, step).encode("utf-8")
+        return svg_to_png(render_svg(document, pass_, step))
+    return offline_html(document, pass_, step).encode("utf-8")
 
 
 def svg_to_png(svg: str) -> bytes:

@@ -206,11 +206,11 @@ INK, MUTED, GRADIENT, CURRENT = "#1f2933", "#9aa5b1", "#c62828", "#f59e0b"
 FONT = "font-family=\"'DejaVu Sans', 'Liberation Sans', Arial, sans-serif\""
 
 
-def frame_of(document: Document, phase: str, step: int | None) -> tuple[str, int]:
+def frame_of(document: Document, pass_: str, step: int | None) -> tuple[str, int]:
     """The pass and step, clamped into range; step None means the pass's end."""
-    steps = [s for s in document.steps if s.pass_ == phase]
+    steps = [s for s in document.steps if s.pass_ == pass_]
     last = len(steps)
-    return phase, last if step is None else max(0, min(step, last))
+    return pass_, last if step is None else max(0, min(step, last))
 
 
 def _json_block(value) -> Markup:
@@ -222,16 +222,16 @@ def _json_block(value) -> Markup:
     return Markup(text)
 
 
-def offline_html(document: Document, phase: str = "forward", step: int | None = None, *,
+def offline_html(document: Document, pass_: str = "forward", step: int | None = None, *,
                  description: str | None = None, static_dir: Path | None = None,
                  templates_dir: Path | None = None, embed: bool = False) -> str:
-    """The whole view as one self-contained HTML page, opening on `phase`
+    """The whole view as one self-contained HTML page, opening on `pass_`
     and `step` (None: the end of the pass; numbering of static/js/state.js);
     `embed`: the player alone, filling its frame, as /embed/ pages are."""
     static_dir = Path(static_dir or paths.static_dir())
     templates_dir = Path(templates_dir or paths.templates_dir())
     assets = _assets(static_dir, templates_dir, _fingerprint(static_dir, templates_dir))
-    phase, step = frame_of(document, phase if phase in ("forward", "backward") else "forward",
+    pass_, step = frame_of(document, pass_ if pass_ in ("forward", "backward") else "forward",
                            step)
     title = document.title or "A graph"
     return assets["template"].render(
@@ -240,4 +240,4 @@ def offline_html(document: Document, phase: str = "forward", step: int | None = 
         url_state=page_table(player_keys("player", "embed")),
         description=description, source=(document.source or "").strip(),
         document_json=_json_block(document.to_json()),
-        frame_json=_json_block({"pass": phase, "step": step}))
+        frame_json=_json_block({"pass": pass_, "step": step}))

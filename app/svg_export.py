@@ -63,9 +63,9 @@ _frames: OrderedDict[str, str] = OrderedDict()
 _frames_lock = threading.Lock()
 
 
-def render_svg(document: Document, phase: str = "forward", step: int | None = None) -> str:
+def render_svg(document: Document, pass_: str = "forward", step: int | None = None) -> str:
     """The page's SVG of one frame (`step` None: the end of the pass)."""
-    page = offline_html(document, phase, step, embed=True)
+    page = offline_html(document, pass_, step, embed=True)
     key = hashlib.sha256(page.encode()).hexdigest()
     with _frames_lock:
         if key in _frames:

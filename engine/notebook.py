@@ -28,12 +28,12 @@ FRAME_STYLE = "border: 1px solid #d0d5dd; border-radius: 8px; max-width: 100%;"
 
 def player_html(output: Value, *, title: str | None = None,
                 labels: dict[str, str] | None = None, width: int = 800, height: int = 450,
-                phase: str = "forward", step: int = 0) -> str:
+                pass_: str = "forward", step: int = 0) -> str:
     """The player of the graph ending at `output`, as one `<iframe srcdoc>`
     element that plays with no server and no network."""
     from app.offline import offline_html  # the page's own bundle, loaded only when asked
     document = build_document(output, title=title, labels=labels)
-    page = offline_html(document, phase, step, embed=True)
+    page = offline_html(document, pass_, step, embed=True)
     name = html.escape(title or "computational graph", quote=True)
     # Scripts run, in an opaque origin: the player cannot reach the notebook.
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" width="{width}" '

@@ -161,12 +161,12 @@ SVG_RESPONSE = {200: {"content": {"image/svg+xml": {}}, "description": "One fram
                 503: {"model": ErrorBody, "description": "No Chromium here to draw it, or busy"}}
 
 
-async def svg_response(request: Request, document: Document, phase: str,
+async def svg_response(request: Request, document: Document, pass_: str,
                        step: int | None) -> Response:
     """The page's own picture of a frame, drawn in Chromium (about 1.5 s, so
     a heavy job); 503 with the reason where Chromium is missing."""
     try:
-        svg = await request.app.state.heavy.run(render_svg, document, phase, step)
+        svg = await request.app.state.heavy.run(render_svg, document, pass_, step)
     except ExportError as exc:
         raise HTTPException(503, str(exc)) from None
     return Response(svg, media_type="image/svg+xml")
@@ -174,13 +174,13 @@ async def svg_response(request: Request, document: Document, phase: str,
 
 @router.get("/examples/{slug}.svg", response_class=Response, responses=SVG_RESPONSE)
 async def get_example_svg(slug: str, request: Request,
-                          phase: Literal["forward", "backward"] = Query("backward", alias="pass"),
+                          pass_: Literal["forward", "backward"] = Query("backward", alias="pass"),
                           step: int | None = Query(None, ge=0,
                                                    description="Default: the pass's end")
                           ) -> Response:
     """One frame of an example, drawn on the server, for slides that take images."""
     document = Document.model_validate_json(await example_json(request, slug))
-    return await svg_response(request, document, phase, step)
+    return await svg_response(request, document, pass_, step)
 
 
 @router.get("/examples/{slug}", response_model=Document,

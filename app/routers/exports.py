@@ -29,14 +29,14 @@ HTML_RESPONSES = {
     404: {"model": ErrorBody, "description": "Not found"},
     422: {"model": ErrorBody, "description": "A bad pass or step"},
 }
-PHASE = Query("backward", alias="pass", description="The pass the file opens on")
+PASS = Query("backward", alias="pass", description="The pass the file opens on")
 STEP = Query(None, ge=0, description="The step it opens on; default: the pass's end")
 
 
-def html_attachment(request: Request, document: Document, phase: str, step: int | None,
+def html_attachment(request: Request, document: Document, pass_: str, step: int | None,
                     filename: str, description: str | None = None) -> Response:
     settings = request.app.state.settings
-    html = offline_html(document, phase, step, description=description,
+    html = offline_html(document, pass_, step, description=description,
                         static_dir=settings.static_dir, templates_dir=settings.templates_dir)
     return Response(html, media_type="text/html; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="{filename}"',
@@ -46,20 +46,20 @@ def html_attachment(request: Request, document: Document, phase: str, step: int 
 
 @router.get("/examples/{slug}.html", response_class=Response, responses=HTML_RESPONSES)
 async def get_example_html(slug: str, request: Request,
-                           phase: Literal["forward", "backward"] = PHASE,
+                           pass_: Literal["forward", "backward"] = PASS,
                            step: int | None = STEP) -> Response:
     """An example as one HTML file that plays offline (opened from disk)."""
     example = find_example(request, slug)
     document = Document.model_validate_json(await example_json(request, slug))
-    return html_attachment(request, document, phase, step, f"chainrule-{example.slug}.html",
+    return html_attachment(request, document, pass_, step, f"chainrule-{example.slug}.html",
                            example.description)
 
 
 @router.get("/graphs/{graph_id}.html", response_class=Response, responses=HTML_RESPONSES)
 def get_graph_html(request: Request, graph_id: str = GRAPH_ID,
-                   phase: Literal["forward", "backward"] = PHASE,
+                   pass_: Literal["forward", "backward"] = PASS,
                    step: int | None = STEP) -> Response:
     """A saved graph as one HTML file that plays offline (opened from disk)."""
     document = Document.model_validate_json(load_saved(request, graph_id))
-    return html_attachment(request, document, phase, step,
+    return html_attachment(request, document, pass_, step,
                            f"chainrule-graph-{graph_id[:12]}.html")

@@ -63,11 +63,11 @@ def save_graph(document: Document, request: Request,
 
 @router.get("/graphs/{graph_id}.svg", response_class=Response, responses=SVG_RESPONSE)
 async def get_graph_svg(request: Request, graph_id: str = GRAPH_ID,
-                  phase: Literal["forward", "backward"] = Query("backward", alias="pass"),
+                  pass_: Literal["forward", "backward"] = Query("backward", alias="pass"),
                   step: int | None = Query(None, ge=0)) -> Response:
     """One frame of a saved graph, drawn on the server."""
     document = Document.model_validate_json(load_saved(request, graph_id))
-    return await svg_response(request, document, phase, step)
+    return await svg_response(request, document, pass_, step)
 
 
 @router.get("/graphs/{graph_id}", response_model=Document,
