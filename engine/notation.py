@@ -8,8 +8,10 @@ are filled in with names and numbers.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from string import Template
 
 from engine.ops import OPS, Written
@@ -34,14 +36,34 @@ class Math:
         return Math(f"({self.text})", rf"\left({self.tex}\right)")
 
 
-def format_number(x: float) -> str:
-    """Six significant digits, no trailing zeros: 0.25, 2.25, 9.48774, 1e+06."""
+def format_number(x: float, digits: int = 6) -> str:
+    """`digits` significant digits (6 in the chain rule's text), U+2212
+    minus, no trailing zeros, an exponent only outside [1e-4, 1e7): 0.25,
+    9.48774, 1234570, 1.5e−5. The one number rule: static/js/format.js fmt
+    is the same function (4 digits on the graph); a test runs both on the
+    same numbers, ties included (rounded half away from zero, as JS does)."""
     if x != x:
-        return "nan"
-    if x in (float("inf"), float("-inf")):
+        return "NaN"
+    if math.isinf(x):
         return "∞" if x > 0 else "−∞"
-    text = f"{x:.6g}"
-    return text.replace("-", "−") if text.startswith("-") else text
+    if x == 0:
+        return "0"
+    rounded = _significant(Decimal(x), digits)
+    if 1e-4 <= abs(x) < 1e7:
+        text = repr(float(rounded))   # the shortest form, as JS writes a Number
+        text = text[:-2] if text.endswith(".0") else text
+    else:
+        exponent = rounded.adjusted()
+        mantissa = format(rounded.scaleb(-exponent), "f")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        text = f"{mantissa}e{exponent}"
+    return text.replace("-", "−")
+
+
+def _significant(x: Decimal, digits: int) -> Decimal:
+    """x rounded to `digits` significant digits, a tie away from zero."""
+    return x.quantize(Decimal(1).scaleb(x.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
 
 
 def number(x: float) -> Math:

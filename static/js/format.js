@@ -20,17 +20,20 @@ export function exact(x) {
   return String(x);
 }
 
-/** 4 significant digits, U+2212 minus, no trailing zeros: 80.53, 161.1, −0.9992. */
-export function fmt(x) {
+/** `digits` significant digits (4 on the graph), U+2212 minus, no trailing
+    zeros, an exponent only outside [1e-4, 1e7): 80.53, 161.1, −0.9992, 12350,
+    1.5e−5. The one number rule: engine/notation.py format_number is the
+    same function (a test runs both on the same numbers). */
+export function fmt(x, digits = 4) {
   if (x === undefined || x === null) return '';
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   if (x === 0) return '0';
   const a = Math.abs(x);
   const text = a >= 1e-4 && a < 1e7
-    ? String(Number(x.toPrecision(4)))
-    : x.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return text.replace('-', '−');
+    ? String(Number(x.toPrecision(digits)))
+    : x.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return text.replace(/-/g, '−');   // the exponent's minus too
 }
 
 /** A number inside TeX: plain minus, \infty, and parentheses when negative. */

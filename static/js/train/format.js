@@ -6,24 +6,14 @@
 
 import { fmt, mathRuns } from '../format.js';
 
-/** `digits` significant digits, written as fmt writes 4. */
-export function fmtDigits(x, digits) {
-  if (digits <= 4 || !Number.isFinite(x) || x === 0) return fmt(x);
-  const a = Math.abs(x);
-  const text = a >= 1e-4 && a < 1e7
-    ? String(Number(x.toPrecision(digits)))
-    : x.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return text.replace('-', '−');
-}
-
 /** A parameter before and after its update, with the fewest digits (4 at
     least, 12 at most) that show it moved. */
 export function fmtChange(before, after) {
   for (let digits = 4; digits < 12; digits += 1) {
-    const [a, b] = [fmtDigits(before, digits), fmtDigits(after, digits)];
+    const [a, b] = [fmt(before, digits), fmt(after, digits)];
     if (a !== b) return [a, b];
   }
-  return [fmtDigits(before, 12), fmtDigits(after, 12)];
+  return [fmt(before, 12), fmt(after, 12)];
 }
 
 /** A learning rate: 1e−4 rather than 0.0001, 0.05 as it is. */
