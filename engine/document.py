@@ -81,7 +81,9 @@ class _Builder:
             grad = 0.0  # requires a gradient, but the output does not depend on it
         op = value._op if value._prev else None
         expression = self.names.full[i]
+        prime = notation.prime(label)
         return Node(id=i, name=value.label or None, label=label.text, tex=label.tex,
+                    prime=prime.text, prime_tex=prime.tex,
                     kind=self.kinds[i], op=op,
                     symbol=notation.symbol_of(op, value.arg) if op else None,
                     arg=value.arg, expression=expression.text,
@@ -116,6 +118,7 @@ class _Builder:
         return Edge(id=j, source=e.child, target=e.parent, index=e.index,
                     label=self.display(e.child).text, local_grad=e.local_grad,
                     local_grad_expr=local.text, local_grad_tex=local.tex,
+                    chip=notation.chip(local), local_grad_wrapped_tex=local.wrapped().tex,
                     requires_grad=e.requires_grad, bends=[[x, y] for x, y in bends])
 
     def forward_step(self, k: int, step) -> ForwardStep:

@@ -160,3 +160,19 @@ def _fill(template: str, operands: list[Math], out: Math | None, arg: float | No
 def prime(label: Math) -> Math:
     """The slides' name for a gradient: u′ = ∂ℓ/∂u."""
     return Math(f"{label.wrapped().text}′", f"{label.wrapped().tex}'")
+
+
+def chip(local: Math) -> str:
+    """A local derivative on its arrow's chip, as the slides write it: *x,
+    *1, *2(y − y*), *(−sin s): a product of juxtaposed factors needs no
+    parentheses, a sum or a leading minus does."""
+    depth, loose = 0, local.text.startswith("−")
+    for c in local.text:
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and c == " ":
+            loose = True
+    return f"*({local.text})" if loose else f"*{local.text}"
+

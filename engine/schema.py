@@ -52,8 +52,12 @@ class _Model(BaseModel):
 class Node(_Model):
     id: int = Field(description="Index in topological order: inputs first, output last")
     name: str | None = Field(description="Name in the source (u, w, ystar), if any")
-    label: str = Field(description="Name on screen (y*, ℓ), or the expression")
+    label: str = Field(description="Name on screen (y*, ℓ), or a short automatic one (u1)")
     tex: str
+    # Display strings, so the page applies no rule of its own (absent from
+    # documents saved before they were added: the page then derives them).
+    prime: str | None = Field(None, description="The gradient's name: u′, (y − y*)′")
+    prime_tex: str | None = None
     kind: Literal["parameter", "data", "constant", "op"]
     op: str | None = Field(description=ops.description())
     symbol: str | None = Field(description="What the op's circle shows")
@@ -79,6 +83,10 @@ class Edge(_Model):
     local_grad: Number = Field(description="∂target/∂source")
     local_grad_expr: str = Field(description="The same in names, as on the slides: x, 1, y")
     local_grad_tex: str
+    chip: str | None = Field(None, description="The local derivative as its chip writes it: "
+                                               "*x, *2(y − y*), *(−sin s)")
+    local_grad_wrapped_tex: str | None = Field(None, description="local_grad_tex, in "
+                                                                 "parentheses where a product needs them")
     requires_grad: bool = Field(description="Whether the backward pass flows along it")
     # Lists, not tuples: a JSON array reads back as a list, and the strict
     # schema must accept its own output.

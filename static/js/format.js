@@ -76,6 +76,18 @@ export function factor(localGradExpr) {
   return `*${loose ? `(${localGradExpr})` : localGradExpr}`;
 }
 
+/** A node's gradient name as the document writes it (u′, (y − y*)′); a
+    document saved before it carried one gets it derived here. */
+export function primeOf(node) {
+  return node.prime ?? prime(node.label);
+}
+
+/** An edge's chip as the document writes it (*x, *(−sin s)); derived for
+    documents saved before it carried one. */
+export function chipText(edge) {
+  return edge.chip ?? factor(edge.local_grad_expr);
+}
+
 /** A name cut into runs to set as TeX would: `raised` for the * of y*,
     `sub` for the digits of w1, `digit` for other digits (upright), `prime`
     for ′, `text` for the rest (math italic where the label asks for it). */

@@ -4,7 +4,7 @@
    derivative (on the line, near the head). The node coordinates are used as
    the server gives them; the layout guarantees no crossings. */
 
-import { factor, textWidth } from './format.js';
+import { chipText, textWidth } from './format.js';
 
 export const OP_RADIUS = 21;
 export const INPUT_HEIGHT = 30;
@@ -87,7 +87,7 @@ export const CHIP_SIZE = 13;      // the layout units of the chip's font
 /** The local derivative's chip: its text and half size (`width`: the
     text's measured width, else an estimate). */
 export function chipOf(edge, width) {
-  const text = factor(edge.local_grad_expr);
+  const text = chipText(edge);
   const hw = edge.requires_grad ? ((width || textWidth(text) * CHIP_SIZE) + 12) / 2 : 4;
   return { text, hw, hh: edge.requires_grad ? 9 : 4 };
 }

@@ -11,7 +11,7 @@
    and focus only, so that no text ever covers another. */
 
 import { anchorAt, OP_RADIUS, shapeOf } from './geometry.js';
-import { flowText, fmt, num, prime, textWidth } from './format.js';
+import { flowText, fmt, num, primeOf, textWidth } from './format.js';
 
 export const LABEL_SIZE = 15;   // the layout units of var(--label-size)
 const MIN_SCALE = 0.7;
@@ -36,7 +36,7 @@ export function labelTexts(doc) {
     const source = doc.nodes[edge.source];
     if (source.grad === null) return [['', '']];
     const grad = num(source.grad);
-    const pairs = [[prime(source.label), ` = ${fmt(grad)}`]];
+    const pairs = [[primeOf(source), ` = ${fmt(grad)}`]];
     if (source.kind !== 'op') pairs.push([`${source.label}.grad`, ` = ${fmt(grad * 10)}`]);
     return pairs;
   });
@@ -45,7 +45,7 @@ export function labelTexts(doc) {
     for (const f of step.flows) grads[f.edge].push(['', flowText(num(step.grad), num(f.local_grad))]);
   }
   const output = doc.nodes[doc.output];
-  const stub = [[output.label, ` = ${fmt(num(output.value))}`], [prime(output.label), ' = 99']];
+  const stub = [[output.label, ` = ${fmt(num(output.value))}`], [primeOf(output), ' = 99']];
   return { names, grads, stub };
 }
 

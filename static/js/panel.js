@@ -3,7 +3,7 @@
    and the gradients of the output with respect to the parameters, with the
    accumulation demo (backward() run again adds to .grad). */
 
-import { exact, fmt, isAtomic, num, prime, texNumber } from './format.js';
+import { exact, fmt, isAtomic, num, primeOf, texNumber } from './format.js';
 import { accumulates } from './scene.js';
 
 function typeset(target, tex, text) {
@@ -19,8 +19,9 @@ function typeset(target, tex, text) {
   }
 }
 
-function wrapTex(node) {
-  return isAtomic(node.label) ? node.tex : `\\left(${node.tex}\\right)`;
+/** A node's gradient in TeX (u', \left(y - y^{*}\right)'), as the document writes it. */
+function primeTex(node) {
+  return node.prime_tex ?? `${isAtomic(node.label) ? node.tex : `\\left(${node.tex}\\right)`}'`;
 }
 
 function item(list, attrs, parts) {
@@ -49,7 +50,7 @@ function explain(doc, passes, scene) {
     };
   }
   return {
-    text: `Start from the output: ${prime(output.label)} = 1. Each node's gradient is the sum, `
+    text: `Start from the output: ${primeOf(output)} = 1. Each node's gradient is the sum, `
       + 'over the arrows leaving it, of the gradient at the arrow\'s end times the local derivative on the arrow.',
     tex: `u' = \\frac{\\partial ${output.tex}}{\\partial u} = \\sum_{u \\to p} p' \\cdot \\frac{\\partial p}{\\partial u}`,
   };
@@ -99,11 +100,13 @@ export function createPanel(root, doc, passes) {
       const edge = doc.edges[f.edge];
       const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];
       const li = item(flows, { 'data-testid': 'flow', 'data-edge-id': f.edge, 'data-contribution': exact(contribution) }, [
-        ['flow-to', `${prime(child.label)} += `],
-        ['', `${prime(node.label)} · ${edge.local_grad_expr} = ${fmt(upstream)} × ${fmt(local)} = ${fmt(contribution)}`],
+        ['flow-to', `${primeOf(child)} += `],
+        ['', `${primeOf(node)} · ${edge.local_grad_expr} = ${fmt(upstream)} × ${fmt(local)} = ${fmt(contribution)}`],
       ]);
       if (window.katex) {
-        const tex = `${wrapTex(child)}' \\mathrel{+}= ${wrapTex(node)}' \\cdot ${isAtomic(edge.local_grad_expr) ? edge.local_grad_tex : `\\left(${edge.local_grad_tex}\\right)`}`
+        const localTex = edge.local_grad_wrapped_tex
+          ?? (isAtomic(edge.local_grad_expr) ? edge.local_grad_tex : `\\left(${edge.local_grad_tex}\\right)`);
+        const tex = `${primeTex(child)} \\mathrel{+}= ${primeTex(node)} \\cdot ${localTex}`
           + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
         li.setAttribute('aria-label', li.textContent);
         li.textContent = '';

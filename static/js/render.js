@@ -12,7 +12,7 @@
 
 import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP } from './geometry.js';
 import { estimatedSizes, LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
-import { exact, factor, flowText, fmt, mathRuns, num, prime, textWidth } from './format.js';
+import { chipText as chipOfEdge, exact, flowText, fmt, mathRuns, num, primeOf, textWidth } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const BASELINE = { above: 'auto', below: 'hanging', side: 'central' };
@@ -140,7 +140,7 @@ export function drawGraph(svg, doc) {
     const chipRect = el('rect', {}, chip);
     const chipText = el('text', { 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
     el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
-    setName(el('tspan', {}, chipText), factor(edge.local_grad_expr).slice(1));
+    setName(el('tspan', {}, chipText), chipOfEdge(edge).slice(1));
     return { edge, line, head, nameLabel, gradLabel, chip, chipRect, chipText, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
   });
   // Chips are measured while shown; they hide again at the first paint.
@@ -232,7 +232,7 @@ function gradText(edge, source, scene) {
   if (scene.pass !== 'backward' || !edge.requires_grad) return ['', ''];
   const shown = scene.shownGrad[source.id];
   const known = scene.grad[source.id] !== undefined;
-  const name = scene.accumulated[source.id] ? `${source.label}.grad` : prime(source.label);
+  const name = scene.accumulated[source.id] ? `${source.label}.grad` : primeOf(source);
   const flow = scene.flowed.get(edge.id);
   // While a node sums what it received, each arrow still shows its own part.
   const summing = scene.current === source.id && scene.currentStep.received.length > 1;
@@ -287,7 +287,7 @@ function paintStub(stub, doc, scene) {
   setAttr(stub, 'headClass', stub.head, 'class', `edge-head ${state}`);
   setLabel(stub.nameLabel, output.label, valueText(output, scene));
   const grad = scene.shownGrad[output.id];
-  setLabel(stub.gradLabel, grad === undefined ? '' : prime(output.label), grad === undefined ? '' : ` = ${fmt(grad)}`);
+  setLabel(stub.gradLabel, grad === undefined ? '' : primeOf(output), grad === undefined ? '' : ` = ${fmt(grad)}`);
 }
 
 /** A node used more than once sums what it received: x′ = 3 + 3 + 1 = 7,
@@ -301,7 +301,7 @@ function paintBadge(graph, doc, scene) {
   if (scene.pass === 'backward' && step && step.received.length > 1) {
     const node = doc.nodes[step.node];
     const parts = step.received.map((r) => fmt(num(r.contribution)).replace(/^−/, '(−') + (num(r.contribution) < 0 ? ')' : ''));
-    name = prime(node.label);
+    name = primeOf(node);
     rest = ` = ${parts.join(' + ')} = ${fmt(scene.grad[node.id])}`;
     const width = textWidth(name + rest) * LABEL_SIZE;
     const { x0, x1, y1 } = graph.bounds;
