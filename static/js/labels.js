@@ -7,8 +7,9 @@
    room): each candidate place (along the arrow, either side, pushed further
    out, shrunk a little) is scored by how much it covers nodes, chips and
    labels already placed (hard), and lines (soft); the cheapest wins. A
-   label with no free place left is `crowded`: render.js shows it on hover
-   and focus only, so that no text ever covers another. */
+   label with no free place left is `crowded` and left out of the picture
+   (its node's card, tooltip.js, gives its numbers), so that no text ever
+   covers another. */
 
 import { anchorAt, OP_RADIUS, shapeOf } from './geometry.js';
 import { flowText, fmt, num, primeOf, textWidth } from './format.js';

@@ -33,8 +33,8 @@ function label(parent, cls, attrs) {
 }
 
 /** Put a label's text at a place (see labels.js). A crowded label, which
-    found no free room, shows only while its node or arrow is hovered or
-    focused: no text ever covers another. */
+    found no free room, is left out of the picture: no text ever covers
+    another (its node's card gives its numbers). */
 function placeText(handle, place) {
   const { text } = handle;
   text.setAttribute('x', place.x.toFixed(1));
@@ -44,7 +44,6 @@ function placeText(handle, place) {
   if (place.scale < 1) text.style.fontSize = `calc(var(--label-size) * ${place.scale.toFixed(2)})`;
   // An attribute, not a class: the paint rewrites the classes.
   if (place.crowded) text.setAttribute('data-crowded', '');
-  if (place.box) text.setAttribute('data-box', place.box.map((v) => v.toFixed(1)).join(','));
 }
 
 /** Every text each label will hold, drawn in a scratch layer and measured
