@@ -150,6 +150,9 @@ class Document(_Model):
     height: float
     warnings: list[str] = []
 
-    def to_json(self) -> str:
-        """Strict JSON (no NaN or Infinity tokens), with `pass` as the key."""
-        return self.model_dump_json(by_alias=True)
+    def to_json(self, *, as_sent: bool = False) -> str:
+        """Strict JSON (no NaN or Infinity tokens), with `pass` as the key.
+        `as_sent`: only the fields the document came with, so that one saved
+        by an older chainrule (without fields added since) reads back as it
+        was sent."""
+        return self.model_dump_json(by_alias=True, exclude_unset=as_sent)

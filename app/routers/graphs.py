@@ -53,7 +53,7 @@ def save_graph(document: Document, request: Request,
                settings: Settings = Depends(get_settings)) -> JSONResponse:
     """Store a graph document (from engine.publish, or the form's "save and get
     a link") and answer its id and links; the same graph gets the same id."""
-    canonical = document.to_json()
+    canonical = document.to_json(as_sent=True)
     if len(canonical.encode()) > settings.max_document_bytes:
         raise HTTPException(413, f"the document is larger than {settings.max_document_bytes} "
                                  "bytes")

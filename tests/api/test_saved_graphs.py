@@ -158,3 +158,14 @@ def test_saves_are_durable_and_bounded_by_the_quota(tmp_path):
         assert db.execute("PRAGMA synchronous").fetchone() == (2,)   # 2: FULL
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert db.execute("PRAGMA max_page_count").fetchone() == (10,)
+
+
+def test_a_document_from_an_older_chainrule_reads_back_as_sent(client):
+    """Fields added since (display strings) are optional, and not added on save."""
+    doc = json.loads(client.get("/api/examples/simple").text)
+    for node in doc["nodes"]:
+        del node["prime"], node["prime_tex"]
+    for edge in doc["edges"]:
+        del edge["chip"], edge["local_grad_wrapped_tex"]
+    saved = client.post("/api/graphs", json=doc).json()
+    assert client.get(f"/api/graphs/{saved['id']}").json() == doc
