@@ -11,86 +11,10 @@
    All text goes in with textContent: names and sources are user text. */
 
 import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP } from './geometry.js';
-import { estimatedSizes, LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
-import { chipText as chipOfEdge, exact, flowText, fmt, mathRuns, num, primeOf, textWidth } from './format.js';
+import { LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
+import { chipText as chipOfEdge, exact, flowText, fmt, num, primeOf, textWidth } from './format.js';
+import { BASELINE, el, label, measure, placeText, setName } from './svg_text.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
-const BASELINE = { above: 'auto', below: 'hanging', side: 'central' };
-
-function el(name, attrs, parent) {
-  const node = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
-  if (parent) parent.appendChild(node);
-  return node;
-}
-
-/** A label's text, with a name part and the rest; placed later (placeText). */
-function label(parent, cls, attrs) {
-  const text = el('text', { class: cls, ...attrs }, parent);
-  const name = el('tspan', { class: 'nm' }, text);
-  const rest = el('tspan', { class: 'rest' }, text);
-  return { text, name, rest, last: {} };
-}
-
-/** Put a label's text at a place (see labels.js). A crowded label, which
-    found no free room, is left out of the picture: no text ever covers
-    another (its node's card gives its numbers). */
-function placeText(handle, place) {
-  const { text } = handle;
-  text.setAttribute('x', place.x.toFixed(1));
-  text.setAttribute('y', place.y.toFixed(1));
-  text.setAttribute('text-anchor', place.anchor);
-  text.setAttribute('dominant-baseline', BASELINE[place.baseline]);
-  if (place.scale < 1) text.style.fontSize = `calc(var(--label-size) * ${place.scale.toFixed(2)})`;
-  // An attribute, not a class: the paint rewrites the classes.
-  if (place.crowded) text.setAttribute('data-crowded', '');
-}
-
-/** Every text each label will hold, drawn in a scratch layer and measured
-    in one layout: the widest per label, in layout units, and how far each
-    baseline's boxes reach above and below the anchor. Falls back on
-    estimates when the graph is not laid out (a hidden page). */
-function measure(doc, labelLayer, edges, texts) {
-  const scratch = el('g', { class: 'measuring', 'aria-hidden': 'true' }, labelLayer);
-  const draw = (cls, [name, rest]) => {
-    const handle = label(scratch, cls, {});
-    setName(handle.name, name);
-    handle.rest.textContent = rest;
-    return handle.text;
-  };
-  const names = texts.names.map((pairs) => pairs.map((pair) => draw('edge-name', pair)));
-  const grads = texts.grads.map((pairs) => pairs.map((pair) => draw('edge-grad', pair)));
-  const probe = draw('edge-name', ['u', ' = 0.25']);
-  const widest = (drawn) => Math.max(0, ...drawn.map((t) => t.getBBox().width));
-  let sizes;
-  if (probe.getBBox().width === 0) {
-    sizes = estimatedSizes(doc, texts);
-  } else {
-    const stub = texts.stub.map((pair) => draw('edge-grad', pair));
-    sizes = {
-      names: names.map(widest), grads: grads.map(widest), stub: widest(stub),
-      chips: edges.map((h) => h.chipText.getBBox().width), vertical: {},
-    };
-    for (const [baseline, value] of Object.entries(BASELINE)) {
-      probe.setAttribute('dominant-baseline', value);
-      const box = probe.getBBox();
-      sizes.vertical[baseline] = [box.y, box.y + box.height];
-    }
-  }
-  scratch.remove();
-  return sizes;
-}
-
-/** A name with raised * and ′, as TeX sets y^{*} and u'. */
-function setName(tspan, name) {
-  tspan.textContent = '';
-  for (const run of mathRuns(name)) {
-    const attrs = { class: run.kind };
-    if (run.kind === 'raised') attrs['baseline-shift'] = '30%';
-    if (run.kind === 'sub') attrs['baseline-shift'] = '-22%';
-    el('tspan', attrs, tspan).textContent = run.text;
-  }
-}
 
 function fadeIn(node) {
   // fill- and stroke-opacity, not opacity: an opacity animation costs a layer.
