@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from live_server import PROJECT_ROOT, free_port, wait_until_up
+from live_server import PROJECT_ROOT, running_server
 
 pytestmark = pytest.mark.install
 
@@ -109,13 +109,7 @@ def test_an_installed_chainrule_serves_its_pages(how, tmp_path):
     site_packages = str(venv / "lib")
     assert all(line.startswith(site_packages) for line in where.stdout.split()), where.stdout
 
-    port = free_port()
-    log = open(tmp_path / "server.log", "wb")
-    server = subprocess.Popen([venv / "bin" / "chainrule", "serve", "--port", str(port)],
-                              cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/healthz", server)
+    with running_server([venv / "bin" / "chainrule", "serve"], env=env, cwd=tmp_path) as base:
         status, kind, index = fetch(f"{base}/")
         assert status == 200 and kind.startswith("text/html")
         assert b'href="/examples/simple"' in index
@@ -131,13 +125,6 @@ def test_an_installed_chainrule_serves_its_pages(how, tmp_path):
         status, kind, page = fetch(f"{base}/examples/simple")
         assert status == 200 and kind.startswith("text/html")
         assert b'id="graph-document"' in page and b'"gradients"' in page
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
     # The offline export reads the same folders: the player's modules and KaTeX.
     run([venv / "bin" / "chainrule", "export", "simple", "--format", "html",
          "-o", tmp_path / "simple.html"], tmp_path, env)

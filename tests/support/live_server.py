@@ -62,10 +62,11 @@ class Server(str):
 
 
 @contextmanager
-def running_server(command: list[str] | None = None, env: dict | None = None):
+def running_server(command: list | None = None, env: dict | None = None,
+                   cwd: Path = PROJECT_ROOT):
     """Yield the base URL of a server started with `command` (default:
-    `chainrule serve` through `python -m app`) on a free port, with its saved
-    graphs in a fresh temporary database unless `env` names one."""
+    `chainrule serve` through `python -m app`) in `cwd` on a free port, with
+    its saved graphs in a fresh temporary database unless `env` names one."""
     port = free_port()
     command = command or [sys.executable, "-m", "app", "serve"]
     scratch = tempfile.mkdtemp(prefix="chainrule-test-")
@@ -73,7 +74,7 @@ def running_server(command: list[str] | None = None, env: dict | None = None):
                    **(env or {})}
     log = open(os.path.join(scratch, "server.log"), "wb")
     process = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port)],
-                               cwd=PROJECT_ROOT, env=environment, stdout=log,
+                               cwd=cwd, env=environment, stdout=log,
                                stderr=subprocess.STDOUT)
     base = Server(f"http://127.0.0.1:{port}")
     base.pid = process.pid
