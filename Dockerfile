@@ -16,7 +16,7 @@ COPY engine ./engine
 COPY app ./app
 COPY static ./static
 COPY templates ./templates
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir .
 
 USER 10001
 EXPOSE 8000
