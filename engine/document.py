@@ -17,17 +17,23 @@ from engine.value import Value
 
 
 def build_document(output: Value, *, title: str | None = None, source: str | None = None,
-                   labels: dict[str, str] | None = None) -> Document:
+                   labels: dict[str, str] | None = None, check: bool = False) -> Document:
     """The document of the graph ending at `output`: layout, values, the
     recorded passes. `labels` maps source names to names on screen
-    (ystar → y*)."""
+    (ystar → y*); `check` adds each gradient's numeric check (engine.check)."""
     trace = record(output)
-    return _Builder(trace, labels or {}).document(title, source)
+    builder = _Builder(trace, labels or {})
+    document = builder.document(title, source)
+    if check:
+        from engine.check import attach_checks  # only when asked for
+        attach_checks(document, trace)
+    return document
 
 
 def document_of_parsed(parsed: ParsedGraph, *, title: str | None = None,
-                       labels: dict[str, str] | None = None) -> Document:
-    return build_document(parsed.output, title=title, source=parsed.source, labels=labels)
+                       labels: dict[str, str] | None = None, check: bool = False) -> Document:
+    return build_document(parsed.output, title=title, source=parsed.source, labels=labels,
+                          check=check)
 
 
 def kind_of(node: Value) -> str:

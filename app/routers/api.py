@@ -29,6 +29,8 @@ class GraphRequest(BaseModel):
     data: list[str] = Field([], description="Inputs that need no gradient (x, ystar)")
     labels: dict[str, str] = Field({}, description="Names on screen: {\"ystar\": \"y*\"}")
     title: str | None = Field(None, max_length=200)
+    check: bool = Field(False, description="Add to each node that requires a gradient its "
+                                           "numeric check (central finite difference)")
 
     @field_validator("values")
     @classmethod
@@ -101,7 +103,8 @@ def document_response(document: Document) -> Response:
 
 def graph_document(request: GraphRequest, settings: Settings) -> Document:
     parsed = parse(request.source, request.values, request.data, limits_of(settings))
-    return document_of_parsed(parsed, title=request.title, labels=request.labels)
+    return document_of_parsed(parsed, title=request.title, labels=request.labels,
+                              check=request.check)
 
 
 def find_example(request: Request, slug: str) -> Example:
