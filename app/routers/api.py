@@ -31,11 +31,14 @@ class GraphRequest(BaseModel):
     title: str | None = Field(None, max_length=200)
     check: bool = Field(False, description="Add to each node that requires a gradient its "
                                            "numeric check (central finite difference)")
+    tangent: dict[str, float] | None = Field(None, description="A seed direction over the "
+                                             "inputs ({\"w\": 1}; missing entries are 0): "
+                                             "adds the forward-mode pass", examples=[{"w": 1}])
 
-    @field_validator("values")
+    @field_validator("values", "tangent")
     @classmethod
-    def finite(cls, values: dict[str, float]) -> dict[str, float]:
-        for name, value in values.items():
+    def finite(cls, values: dict[str, float] | None) -> dict[str, float] | None:
+        for name, value in (values or {}).items():
             if not math.isfinite(value):
                 raise ValueError(f"the value of '{name}' must be a finite number")
         return values
@@ -104,7 +107,7 @@ def document_response(document: Document) -> Response:
 def graph_document(request: GraphRequest, settings: Settings) -> Document:
     parsed = parse(request.source, request.values, request.data, limits_of(settings))
     return document_of_parsed(parsed, title=request.title, labels=request.labels,
-                              check=request.check)
+                              check=request.check, tangent=request.tangent)
 
 
 def find_example(request: Request, slug: str) -> Example:
