@@ -13,7 +13,7 @@ from app.config import Settings, get_settings
 from app.errors import ErrorBody
 from app.routers.api import find_example, limits_of
 from engine import parse
-from engine.codegen import LANGUAGES, generate_code
+from engine.codegen import LANGUAGES, generate_script
 
 router = APIRouter(prefix="/api", tags=["code"])
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
@@ -44,21 +44,31 @@ class CodeRequest(BaseModel):
         return self
 
 
+class StepLines(BaseModel):
+    forward: dict[int, int] = Field(description="Op node id → the line (from 1) that "
+                                                "computes it")
+    backward: dict[int, int] = Field(description="Node id → the line where its gradient is "
+                                                 "complete (in a library, its backward call)")
+
+
 class CodeAnswer(BaseModel):
     language: Language
     code: str = Field(description="A complete script; run, it prints one JSON line: "
                                   '{"value": ..., "gradients": {input: d output / d input}}'
                                   ' (and "trained" after an example\'s training loop)')
+    lines: StepLines = Field(description="Where each step of the document happens in the "
+                                         "code: what the Code tab highlights")
 
 
-def code_of(body: CodeRequest, example, settings: Settings) -> str:
+def code_of(body: CodeRequest, example, settings: Settings) -> CodeAnswer:
     source = body.source if body.source is not None else example.source
     values = {**(example.values if example and body.source is None else {}), **body.values}
     data = body.data if body.data is not None else (example.data if example else [])
     labels = body.labels if body.labels is not None else (example.labels if example else {})
     parsed = parse(source, values, data, limits_of(settings))
     training = example.training if example and example.training else None
-    return generate_code(parsed, body.language, labels, training)
+    code, lines = generate_script(parsed, body.language, labels, training)
+    return CodeAnswer(language=body.language, code=code, lines=StepLines(**lines))
 
 
 @router.post("/code", response_model=CodeAnswer,
@@ -69,5 +79,4 @@ async def post_code(body: CodeRequest, request: Request,
                     settings: Settings = Depends(get_settings)) -> CodeAnswer:
     """The graph as a script that computes its output and gradients."""
     example = find_example(request, body.example) if body.example is not None else None
-    code = await request.app.state.heavy.run(code_of, body, example, settings)
-    return CodeAnswer(language=body.language, code=code)
+    return await request.app.state.heavy.run(code_of, body, example, settings)

@@ -6,12 +6,12 @@ Every op's line is derived from engine.ops."""
 from __future__ import annotations
 
 from engine.codegen import library_code, numpy_code
-from engine.codegen.graph import Namer, code_graph
+from engine.codegen.graph import Namer, code_graph, line_numbers
 from engine.codegen.spelling import LANGUAGES
 from engine.codegen.training_code import training_lines
 from engine.parser import ParsedGraph
 
-__all__ = ["LANGUAGES", "CodeError", "generate_code"]
+__all__ = ["LANGUAGES", "CodeError", "generate_code", "generate_script"]
 
 DOES = {
     "numpy": "forward and backward by hand with numpy, each op's backward beside its forward",
@@ -30,6 +30,13 @@ def generate_code(parsed: ParsedGraph, language: str, labels: dict[str, str] | N
     """The script of `parsed` in `language`; with an example's [training]
     table, also the course's training loop, whose final parameters the
     printed JSON holds under "trained"."""
+    return generate_script(parsed, language, labels, training)[0]
+
+
+def generate_script(parsed: ParsedGraph, language: str, labels: dict[str, str] | None = None,
+                    training: dict | None = None) -> tuple[str, dict[str, dict[int, int]]]:
+    """The script (see generate_code) and the line of each node's step, by
+    pass: {"forward": {node id: line}, "backward": {...}}, lines from 1."""
     if language not in LANGUAGES:
         raise CodeError(f"unknown language '{language}': the languages are "
                         f"{', '.join(LANGUAGES)}")
@@ -39,8 +46,10 @@ def generate_code(parsed: ParsedGraph, language: str, labels: dict[str, str] | N
     loop = (lambda gradient_names: training_lines(graph, language, training, gradient_names)) \
         if training else None
     if language == "numpy":
-        return numpy_code.numpy_script(graph, header, loop)
-    return library_code.library_script(graph, language, header, loop)
+        code = numpy_code.numpy_script(graph, header, loop)
+    else:
+        code = library_code.library_script(graph, language, header, loop)
+    return code, line_numbers(code, graph.marks)
 
 
 def _header(source: str, language: str, labels: dict[str, str], training: bool) -> list[str]:

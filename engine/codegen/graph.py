@@ -10,7 +10,7 @@ import ast
 import builtins
 import keyword
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.trace import Trace, record
 from engine.value import Value
@@ -65,6 +65,8 @@ class CodeGraph:
     keys: dict[int, str]             # an input's name in the printed JSON
     users: list[list[int]]           # the op nodes each node feeds, once per edge
     namer: Namer
+    # (pass, node) → the text of the line that does that node's step
+    marks: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def name(self, i: int) -> str:
         """Node i's Python name: the source's, or n<id> (its id in the document)."""
@@ -118,34 +120,50 @@ def needs_line(graph: CodeGraph, i: int, depth: int) -> bool:
         or depth > MAX_INLINE_DEPTH
 
 
-def expressions(graph: CodeGraph, spell, constant) -> list[tuple[int, str]]:
-    """The lines of the forward pass as (node, expression): one per op node
-    that needs a name (see needs_line), its unnamed single-use operands
-    written inside it. `spell(i, operands)` writes op node i from its
-    operands' texts; `constant(text)` wraps a number where no other operand
-    makes the op a tensor or Value op (exp(2.0) needs one)."""
-    written: dict[int, tuple[str, int]] = {}  # inlined node → (text, depth)
+def expressions(graph: CodeGraph, spell, constant) -> list[tuple[int, str, list[int]]]:
+    """The lines of the forward pass as (node, expression, the nodes it
+    computes): one per op node that needs a name (see needs_line), its
+    unnamed single-use operands written inside it. `spell(i, operands)`
+    writes op node i from its operands' texts; `constant(text)` wraps a
+    number where no other operand makes the op a tensor or Value op
+    (exp(2.0) needs one)."""
+    written: dict[int, tuple[str, int, list[int]]] = {}  # inlined node → text, depth, nodes
     lines = []
     for i, node in enumerate(graph.nodes):
         if not node._prev:
             continue
         operand_ids = graph.operands(i)
         all_constant = all(graph.is_constant(j) for j in operand_ids)
-        texts, depth = [], 1
+        texts, depth, computed = [], 1, []
         for j in operand_ids:
             if graph.is_constant(j):
                 number = literal(graph.nodes[j].data)
                 texts.append(constant(number) if all_constant else f"({number})")
             elif j in written:
-                text, inner = written.pop(j)
+                text, inner, nodes = written.pop(j)
                 texts.append(f"({text})")
                 depth = max(depth, inner + 1)
+                computed += nodes
             else:
                 texts.append(graph.name(j))
         text = spell(i, texts)
+        computed.append(i)
         if needs_line(graph, i, depth):
             graph.name(i)
-            lines.append((i, tidy(text)))
+            lines.append((i, tidy(text), computed))
         else:
-            written[i] = (text, depth)
+            written[i] = (text, depth, computed)
     return lines
+
+
+def line_numbers(code: str, marks: dict[tuple[str, int], str]) -> dict[str, dict[int, int]]:
+    """Where each step happens in `code`: for ("forward" or "backward", node)
+    the number (from 1) of the first line whose text is the mark."""
+    first: dict[str, int] = {}
+    for number, line in enumerate(code.split("\n"), start=1):
+        first.setdefault(line, number)
+    found: dict[str, dict[int, int]] = {"forward": {}, "backward": {}}
+    for (phase, node), text in sorted(marks.items()):
+        if text in first:
+            found[phase][node] = first[text]
+    return found

@@ -31,8 +31,10 @@ def forward_function(graph: CodeGraph, language: str) -> list[str]:
 
     args = ", ".join(graph.name(i) for i in graph.inputs)
     lines = [f"def forward({args}):"]
-    for i, text in expressions(graph, spelled, lambda number: constant(language, number)):
+    for i, text, computed in expressions(graph, spelled,
+                                         lambda number: constant(language, number)):
         lines.append(f"    {graph.name(i)} = {text}")
+        graph.marks.update({("forward", j): lines[-1] for j in computed})
     output = graph.output
     if graph.is_constant(output):
         lines.append(f"    return {constant(language, literal(graph.nodes[output].data))}")
@@ -59,6 +61,12 @@ def library_script(graph: CodeGraph, language: str, header: list[str], training=
     return "\n".join(lines) + "\n"
 
 
+def _mark_backward(graph: CodeGraph, line: str):
+    """The library runs the whole backward pass in one call: every step's line."""
+    for i in graph.trace.gradients:
+        graph.marks[("backward", i)] = line
+
+
 def _call(graph: CodeGraph) -> str:
     return f"forward({', '.join(graph.name(i) for i in graph.inputs)})"
 
@@ -73,6 +81,7 @@ def _pytorch(graph: CodeGraph) -> list[str]:
     lines.append(f"{out} = {_call(graph)}")
     if graph.params:
         lines.append(f"{out}.backward()  # fills .grad of every tensor with requires_grad")
+        _mark_backward(graph, lines[-1])
     pairs = _json_pairs(graph, [f"{graph.name(i)}.grad.item()" for i in graph.params])
     lines.append(f'result = {{"value": {out}.item(), "gradients": {{{pairs}}}}}')
     return lines
@@ -88,6 +97,7 @@ def _jax(graph: CodeGraph) -> list[str]:
         argnums = f"({', '.join(map(str, positions))}{',' if len(positions) == 1 else ''})"
         lines.append(f"grads = jax.grad(forward, argnums={argnums})"
                      f"({', '.join(graph.name(i) for i in graph.inputs)})")
+        _mark_backward(graph, lines[-1])
         values = [f"float(grads[{k}])" for k in range(len(positions))]
     pairs = _json_pairs(graph, values)
     lines.append(f'result = {{"value": float({out}), "gradients": {{{pairs}}}}}')
@@ -104,6 +114,7 @@ def _chainrule(graph: CodeGraph) -> list[str]:
     lines.append(f"{out} = {_call(graph)}")
     if graph.params:
         lines.append(f"{out}.backward()  # adds d {out} / d node to each node's .grad")
+        _mark_backward(graph, lines[-1])
     pairs = _json_pairs(graph, [f"{graph.name(i)}.grad" for i in graph.params])
     lines.append(f'result = {{"value": {out}.data, "gradients": {{{pairs}}}}}')
     return lines

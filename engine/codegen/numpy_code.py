@@ -117,6 +117,7 @@ def _forward_backward(graph: CodeGraph) -> tuple[list[str], list[str]]:
                             else graph.name(j))
         lines.append(f"    {instance[i]} = {made}")
         lines.append(f"    {graph.name(i)} = {instance[i]}.forward({', '.join(operands)})")
+        graph.marks[("forward", i)] = lines[-1]
     backward, gradient_names = _backward(graph, instance)
     lines += backward
     output = graph.output
@@ -136,6 +137,7 @@ def _backward(graph: CodeGraph, instance: dict[int, str]) -> tuple[list[str], li
     if graph.nodes[output].requires_grad:
         grad[output] = graph.namer.claim(f"grad_{graph.name(output)}")
         lines.append(f"    {grad[output]} = 1.0")
+        graph.marks[("backward", output)] = lines[-1]
     for i in range(output, -1, -1):
         node = graph.nodes[i]
         if not node._prev or i not in grad:
@@ -147,12 +149,18 @@ def _backward(graph: CodeGraph, instance: dict[int, str]) -> tuple[list[str], li
             elif j in grad:
                 more = graph.namer.claim(f"more_{graph.name(j)}")
                 targets.append(more)
-                sums.append(f"    {grad[j]} = {grad[j]} + {more}")
+                sums.append((j, f"    {grad[j]} = {grad[j]} + {more}"))
             else:
                 grad[j] = graph.namer.claim(f"grad_{graph.name(j)}")
                 targets.append(grad[j])
         lines.append(f"    {', '.join(targets)} = {instance[i]}.backward({grad[i]})")
-        lines += sums
+        # a node's gradient is complete on the last line that adds to it
+        for j in graph.operands(i):
+            if graph.nodes[j].requires_grad:
+                graph.marks[("backward", j)] = lines[-1]
+        for j, line in sums:
+            lines.append(line)
+            graph.marks[("backward", j)] = line
     for i in graph.params:
         if i not in grad:  # the output does not depend on it
             grad[i] = graph.namer.claim(f"grad_{graph.name(i)}")

@@ -160,17 +160,20 @@ def _jax(graph, optimizer, steps, starts, column_of, gradient_names):
 def _chainrule(graph, optimizer, steps, starts, column_of, gradient_names):
     lines = [f"{graph.name(i)} = Value({starts[i]}, label={json.dumps(graph.keys[i])})"
              for i in graph.params]
-    data = "Value({}, requires_grad=False)"
     params = ", ".join(graph.name(i) for i in graph.params)
+    arguments = ", ".join(graph.name(i) for i in graph.inputs)
     if optimizer == "gd":
         rows = next(iter(column_of.values()))
         lines += [f"for epoch in range({steps}):",
-                  f"    for row in range(len({rows})):  # .grad adds up over the batch",
-                  f"        forward({_arguments(graph, column_of, 'row', data)}).backward()"]
+                  f"    for row in range(len({rows})):  # .grad adds up over the batch"]
+        indent, row = "        ", "row"
     else:
-        lines += ["for j in order:",
-                  f"    forward({_arguments(graph, column_of, 'j', data)}).backward()"]
-    lines += [f"    for parameter in ({params}{',' if len(graph.params) == 1 else ''}):",
+        lines += ["for j in order:"]
+        indent, row = "    ", "j"
+    lines += [f"{indent}{graph.name(i)} = Value({column}[{row}], requires_grad=False)"
+              for i, column in column_of.items()]
+    lines += [f"{indent}forward({arguments}).backward()",
+              f"    for parameter in ({params}{',' if len(graph.params) == 1 else ''}):",
               "        parameter.data -= lr * parameter.grad",
               "        parameter.grad = 0.0"]
     return lines + [_trained(graph, "{}.data")]

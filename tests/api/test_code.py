@@ -183,3 +183,27 @@ def test_bad_requests_get_the_one_error_body(client):
     assert bad.status_code == 422 and bad.json()["detail"]["line"] == 1
     missing = client.post("/api/code", json={"example": "nope", "language": "jax"})
     assert missing.status_code == 404
+
+
+# --- where each step is in the code (for the page's Code tab) ---------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("slug", ["simple", "challenge-2", "linear-regression"])
+def test_every_step_has_its_line(client, slug, language):
+    answer = client.post("/api/code", json={"example": slug, "language": language}).json()
+    lines = answer["code"].split("\n")
+    document = client.get(f"/api/examples/{slug}").json()
+    forward = {int(k): v for k, v in answer["lines"]["forward"].items()}
+    backward = {int(k): v for k, v in answer["lines"]["backward"].items()}
+    assert sorted(forward) == [n["id"] for n in document["nodes"] if n["kind"] == "op"]
+    assert sorted(backward) == [n["id"] for n in document["nodes"] if n["grad"] is not None]
+    for node in document["nodes"]:
+        if node["name"] and node["kind"] == "op":  # a named node's own line computes it
+            assert lines[forward[node["id"]] - 1].startswith(f"    {node['name']} = ")
+    if language == "numpy":  # the line where the node's gradient is complete names it
+        for node in document["nodes"]:
+            if node["name"] and node["grad"] is not None:
+                assert f"grad_{node['name']}" in lines[backward[node["id"]] - 1]
+    else:  # the library's one backward call
+        assert len(set(backward.values())) == 1
+        assert re.search(r"\.backward\(\)|jax\.grad\(", lines[next(iter(backward.values())) - 1])
