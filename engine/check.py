@@ -135,11 +135,13 @@ def check_gradients(trace: Trace, label: Callable[[int], str]) -> dict[int, Node
     graph = _Graph(trace)
     output = len(trace.nodes) - 1
     wanted = [i for i, n in enumerate(trace.nodes) if n.requires_grad and i in trace.gradients]
-    below = {i: graph.downstream(i) for i in wanted}
-    work = sum(len(b) for b in below.values()) * 2
-    if work > MAX_RECOMPUTED:
-        raise CheckTooBig(f"checking every gradient of this graph would recompute "
-                          f"{work:,} nodes; the limit is {MAX_RECOMPUTED:,}")
+    below, work = {}, 0
+    for i in wanted:  # stops as soon as the work is known to be too much
+        below[i] = graph.downstream(i)
+        work += 2 * len(below[i])
+        if work > MAX_RECOMPUTED:
+            raise CheckTooBig(f"checking every gradient of this graph would recompute more "
+                              f"than {MAX_RECOMPUTED:,} nodes: check a smaller graph")
     checks = {}
     for i in wanted:
         v = graph.values[i]

@@ -13,8 +13,10 @@ from engine import ops
 from engine.codegen.graph import CodeGraph, exponent, literal, tidy
 from engine.codegen.spelling import class_name, numpy_code, numpy_forward, numpy_helpers, spell
 
+# The script's own names, and every op's class, which a source name must not shadow.
 RESERVED = {"np", "json", "forward_backward", "result", "lr", "order", "j", "grad", "self",
-            "_"}
+            "_", "epoch"} | {class_name(op, arg) for op in ops.OPS.values()
+                             for arg in (None, op.case.arg if op.case else None)}
 
 
 def _kinds(graph: CodeGraph) -> list[tuple]:

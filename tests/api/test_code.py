@@ -123,6 +123,7 @@ def test_the_scripts_use_the_source_s_names_and_the_languages_own_idioms(client)
 
 SPECIAL = [
     ("np = 1.5\nsum = 2\nprint = np*sum + sum", {}, []),   # names the scripts use
+    ("Exp = 1.5\nMultiply = 2\nforward = Exp*Multiply + exp(Exp)", {}, []),
     ("exp(2) * w + log(3)", {"w": 0.5}, []),                 # ops of constants alone
     ("h = w*w\nh*h + w", {"w": 1.5}, []),                    # fan-out, x*x
     ("w", {"w": 2.0}, []),                                   # the output is an input
