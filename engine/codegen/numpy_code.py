@@ -11,7 +11,7 @@ import re
 
 from engine import ops
 from engine.codegen.graph import CodeGraph, exponent, literal, tidy
-from engine.codegen.spelling import class_name, numpy_code, numpy_forward, numpy_helpers, spell
+from engine.codegen.spelling import class_name, numpy_code, numpy_forward, numpy_helpers
 
 # The script's own names, and every op's class, which a source name must not shadow.
 RESERVED = {"np", "json", "forward_backward", "result", "lr", "order", "j", "grad", "self",
