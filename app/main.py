@@ -10,7 +10,7 @@ from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
 from app.ratelimit import install_rate_limits
-from app.routers import api, docs, exports, graphs, pages, training
+from app.routers import api, code, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
 from engine.examples import load_example_paths, load_examples
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)  # before api and graphs: {slug}.html
     app.include_router(api.router)
     app.include_router(training.router)
+    app.include_router(code.router)
     app.include_router(graphs.router)
     app.include_router(pages.router)
     app.include_router(docs.router)

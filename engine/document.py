@@ -17,17 +17,29 @@ from engine.value import Value
 
 
 def build_document(output: Value, *, title: str | None = None, source: str | None = None,
-                   labels: dict[str, str] | None = None) -> Document:
+                   labels: dict[str, str] | None = None, check: bool = False,
+                   tangent: dict[str, float] | None = None) -> Document:
     """The document of the graph ending at `output`: layout, values, the
     recorded passes. `labels` maps source names to names on screen
-    (ystar → y*)."""
+    (ystar → y*); `check` adds each gradient's numeric check (engine.check),
+    `tangent` the forward-mode pass of that seed (engine.tangent)."""
     trace = record(output)
-    return _Builder(trace, labels or {}).document(title, source)
+    builder = _Builder(trace, labels or {})
+    document = builder.document(title, source)
+    if check:
+        from engine.check import attach_checks  # only when asked for
+        attach_checks(document, trace)
+    if tangent is not None:
+        from engine.tangent import attach_tangent  # only when asked for
+        attach_tangent(document, trace, tangent, builder.display, builder.locals)
+    return document
 
 
 def document_of_parsed(parsed: ParsedGraph, *, title: str | None = None,
-                       labels: dict[str, str] | None = None) -> Document:
-    return build_document(parsed.output, title=title, source=parsed.source, labels=labels)
+                       labels: dict[str, str] | None = None, check: bool = False,
+                       tangent: dict[str, float] | None = None) -> Document:
+    return build_document(parsed.output, title=title, source=parsed.source, labels=labels,
+                          check=check, tangent=tangent)
 
 
 def kind_of(node: Value) -> str:

@@ -24,7 +24,13 @@ An op says:
   `$K` that exponent written after its base (², ^{2}) and `$P` the same
   for k − 1 (empty when k − 1 = 1);
 - `domain`: where it is smooth (what finite-difference tests keep to), and
-  `nan_reason`: why a nan appears on its node.
+  `nan_reason`: why a nan appears on its node;
+- how other code writes it (engine.codegen): `python`, the forward rule of
+  an operator as Python writes it on numbers, numpy arrays, tensors and
+  Values alike; `libraries`, where the default does not hold, the function's
+  name in `pytorch` (default `torch.<name>`) and `jax` (`jnp.<name>`), and
+  the name of the op's class in the generated `numpy` code (default the
+  name, capitalised).
 
 numpy is not imported here: `array` takes the numpy module.
 """
@@ -60,6 +66,7 @@ class Case:
     arg: float
     code: Code
     derivatives: tuple[Written, ...]
+    libraries: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +88,8 @@ class Op:
     case: Case | None = None
     domain: str = "all"
     nan_reason: str | None = None
+    python: str | None = None
+    libraries: dict[str, str] = field(default_factory=dict)
 
     @property
     def value_method(self) -> str:
@@ -121,25 +130,30 @@ def _np_softplus(x):
 
 OPS: dict[str, Op] = {op.name: op for op in (
     Op("+", 2, "+", Written("$a + $b", "$a + $b"), (ONE, ONE),
-       Code("{a} + {b}", ("1", "1")), operator="+", method="__add__"),
+       Code("{a} + {b}", ("1", "1")), operator="+", method="__add__",
+       python="{a} + {b}", libraries={"numpy": "Add"}),
     Op("-", 2, "−", Written("$a − $B", "$a - $B"), (ONE, MINUS_ONE),
-       Code("{a} - {b}", ("1", "-1")), operator="-", method="__sub__"),
+       Code("{a} - {b}", ("1", "-1")), operator="-", method="__sub__",
+       python="{a} - {b}", libraries={"numpy": "Subtract"}),
     Op("*", 2, "×", Written("$A·$B", r"$A \cdot $B"),
        (Written("$b", "$b"), Written("$a", "$a")),
-       Code("{a} * {b}", ("{b}", "{a}")), operator="*", method="__mul__"),
+       Code("{a} * {b}", ("{b}", "{a}")), operator="*", method="__mul__",
+       python="{a} * {b}", libraries={"numpy": "Multiply"}),
     Op("/", 2, "÷", Written("$A/$B", r"\frac{$a}{$b}"),
        (Written("1/$B", r"\frac{1}{$b}"), Written("−$A/$B²", r"-\frac{$a}{$B^2}")),
        Code("div({a}, {b})", ("div(1.0, {b})", "-div({a}, {b} * {b})")),
        functions={"div": div}, array=lambda np: {"div": np.divide},
-       operator="/", method="__truediv__", nan_reason="0/0 is undefined"),
+       operator="/", method="__truediv__", nan_reason="0/0 is undefined",
+       python="{a} / {b}", libraries={"numpy": "Divide"}),
     # x ** k with a constant k (micrograd's op): k is kept on the node.
     Op("**", 1, "x$K", Written("$A$K", "$A$K"), (Written("$k·$A$P", r"$k \cdot $A$P"),),
        Code("power({a}, {k})", ("{k} * power({a}, {k} - 1.0)",)),
        # the squared error: exact, and the hot path of every loss
-       case=Case(2.0, Code("{a} * {a}", ("2.0 * {a}",)), (Written("2$A", "2$A"),)),
+       case=Case(2.0, Code("{a} * {a}", ("2.0 * {a}",)), (Written("2$A", "2$A"),),
+                 libraries={"numpy": "Square"}),
        functions={"power": power}, fast={"power": math.pow},
        array=lambda np: {"power": np.power}, operator="**", method="__pow__",
-       nan_reason=_NEGATIVE_POWER),
+       nan_reason=_NEGATIVE_POWER, python="{a} ** {k}", libraries={"numpy": "ConstantPower"}),
     # a ** b with b a node: d/db = a^b log a, real only for a > 0 (0 where a^b = 0).
     Op("pow", 2, "^", Written("$A^$B", "$A^{$b}"),
        (Written("$B·$A^($b − 1)", r"$B \cdot $A^{$b - 1}"),
@@ -150,9 +164,10 @@ OPS: dict[str, Op] = {op.name: op for op in (
                                            "where({o} != 0.0, {o} * log({a}), 0.0)")),
        functions={"power": power, "log": safe_math.log}, fast={"power": math.pow},
        array=lambda np: {"power": np.power, "log": np.log, "where": np.where},
-       method="__pow__", nan_reason=_NEGATIVE_POWER),
+       method="__pow__", nan_reason=_NEGATIVE_POWER, python="{a} ** {b}",
+       libraries={"numpy": "Power"}),
     Op("neg", 1, "−", Written("−$A", "-$A"), (MINUS_ONE,), Code("-{a}", ("-1",)),
-       operator="-", method="__neg__"),
+       operator="-", method="__neg__", python="-{a}", libraries={"numpy": "Negate"}),
     Op("exp", 1, "exp", _call("exp", r"\exp"), (Written("$y", "$y", atomic=True),),
        Code("exp({a})", ("{o}",)), functions={"exp": safe_math.exp}, fast={"exp": math.exp},
        array=lambda np: {"exp": np.exp}, function=True, domain="bounded"),
@@ -180,12 +195,14 @@ OPS: dict[str, Op] = {op.name: op for op in (
     Op("sigmoid", 1, "σ", _call("σ", r"\sigma"),
        (Written("$Y(1 − $Y)", r"$Y\left(1 - $Y\right)"),),
        Code("sigmoid({a})", ("{o} * (1.0 - {o})",)), functions={"sigmoid": safe_math.sigmoid},
-       array=lambda np: {"sigmoid": _np_sigmoid}, function=True),
+       array=lambda np: {"sigmoid": _np_sigmoid}, function=True,
+       libraries={"jax": "jax.nn.sigmoid"}),
     Op("relu", 1, "ReLU", _call("relu", r"\operatorname{relu}"),
        (Written("[$A > 0]", "[$A > 0]", atomic=True),),
        Code("{a} if {a} > 0.0 else 0.0", ("1.0 if {a} > 0.0 else 0.0",)),
        array_code=Code("where({a} > 0.0, {a}, 0.0)", ("where({a} > 0.0, 1.0, 0.0)",)),
-       array=lambda np: {"where": np.where}, function=True, domain="x ≠ 0"),
+       array=lambda np: {"where": np.where}, function=True, domain="x ≠ 0",
+       libraries={"jax": "jax.nn.relu"}),
     Op("sqrt", 1, "√", Written("√($a)", r"\sqrt{$a}", atomic=True),
        (Written("1/(2$Y)", r"\frac{1}{2$Y}"),),
        Code("sqrt({a})", ("div(0.5, {o})",)), functions={"sqrt": safe_math.sqrt, "div": div},
@@ -202,7 +219,8 @@ OPS: dict[str, Op] = {op.name: op for op in (
        (Written("σ($a)", r"\sigma\left($a\right)", atomic=True),),
        Code("softplus({a})", ("sigmoid({a})",)),
        functions={"softplus": safe_math.softplus, "sigmoid": safe_math.sigmoid},
-       array=lambda np: {"softplus": _np_softplus, "sigmoid": _np_sigmoid}, function=True),
+       array=lambda np: {"softplus": _np_softplus, "sigmoid": _np_sigmoid}, function=True,
+       libraries={"pytorch": "torch.nn.functional.softplus", "jax": "jax.nn.softplus"}),
     Op("log1p", 1, "log1p", _call("log1p", r"\operatorname{log1p}"),
        (Written("1/(1 + $a)", r"\frac{1}{1 + $a}"),),
        Code("log1p({a})", ("div(1.0, 1.0 + {a})",)),

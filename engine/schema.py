@@ -15,7 +15,7 @@ import math
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema)
+                      WithJsonSchema, model_serializer)
 
 from engine import ops
 
@@ -49,7 +49,34 @@ class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", strict=True)
 
 
-class Node(_Model):
+class _WithOptional(_Model):
+    """A model with optional fields (issue 14's check and tangent) that are
+    left out of the JSON when absent, so documents without them read as before."""
+    _OMIT_IF_NONE: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler):
+        data = handler(self)
+        for name in self._OMIT_IF_NONE:
+            if data.get(name, 0) is None:
+                del data[name]
+        return data
+
+
+class GradientCheck(_Model):
+    """A node's gradient against a central finite difference (engine.check)."""
+    numeric: Number = Field(description="(ℓ(v + h) − ℓ(v − h)) / 2h, the node perturbed in "
+                                        "place and only what depends on it recomputed")
+    h: float = Field(description="The step, chosen for this node: ∛ε · max(1, |v|)")
+    rel_error: Number = Field(description="|grad − numeric| / max(|grad|, |numeric|)")
+    flagged: bool = Field(description="rel_error > 1e-5")
+    explanation: str | None = Field(None, description="Why, when flagged: a relu or abs "
+                                    "kink, or catastrophic cancellation")
+
+
+class Node(_WithOptional):
+    _OMIT_IF_NONE = ("check",)
+
     id: int = Field(description="Index in topological order: inputs first, output last")
     name: str | None = Field(description="Name in the source (u, w, ystar), if any")
     label: str = Field(description="Name on screen (y*, ℓ), or a short automatic one (u1)")
@@ -72,6 +99,8 @@ class Node(_Model):
     x: float
     y: float
     warnings: list[str] = []
+    check: GradientCheck | None = Field(None, description="With \"check\": true, on each "
+                                        "node that requires a gradient")
 
 
 class Edge(_Model):
@@ -132,10 +161,20 @@ class BackwardStep(_Model):
     tex: str
 
 
-Step = Annotated[Union[ForwardStep, BackwardStep], Field(discriminator="pass_")]
+class TangentStep(_Model):
+    pass_: Literal["tangent"] = Field("tangent", alias="pass")
+    index: int = Field(description="Position within the tangent (forward-mode) pass, from 0")
+    node: int
+    tangent: Number = Field(description="d(node)/dt along the seed direction")
+    text: str = Field(description="u̇ = ẇ·x + w·ẋ = 1 × 0.5 + 0.5 × 0 = 0.5")
+    tex: str
 
 
-class Document(_Model):
+Step = Annotated[Union[ForwardStep, BackwardStep, TangentStep], Field(discriminator="pass_")]
+
+
+class Document(_WithOptional):
+    _OMIT_IF_NONE = ("tangent", "tangent_seed")
     version: Literal[1] = DOCUMENT_VERSION
     title: str | None = None
     source: str | None = None
@@ -145,10 +184,15 @@ class Document(_Model):
         description="d(output)/d(input) for every input that requires a gradient")
     nodes: list[Node]
     edges: list[Edge]
-    steps: list[Step] = Field(description="The forward steps, then the backward steps")
+    steps: list[Step] = Field(description="The forward steps, then the backward steps "
+                                          "(then, with a tangent seed, the tangent steps)")
     width: float
     height: float
     warnings: list[str] = []
+    tangent: Number | None = Field(None, description="With a seed: the directional "
+                                   "derivative of the output (forward mode)")
+    tangent_seed: dict[str, Number] | None = Field(None, description="The seed direction "
+                                                   "over the inputs (missing entries are 0)")
 
     def to_json(self, *, as_sent: bool = False) -> str:
         """Strict JSON (no NaN or Infinity tokens), with `pass` as the key.

@@ -63,15 +63,45 @@ class TrainingResult:
     # The objective grew this much from the start: the run is diverging even
     # if no number has overflowed yet (the 300-point linear regression).
     DIVERGENCE_FACTOR = 1e3
+    # A parameter this many times its starting scale (max(|start|, 1)) has
+    # exploded even if the loss has not: practical at lr 0.1 throws w and b
+    # to about −1e9, where exp(w·x + b) is 0, flat, and its gradient vanishes.
+    GROWTH_FACTOR = 1e6
 
-    def judged(self, initial_loss: float, lr: float) -> TrainingResult:
-        """Set `diverged` and its warning from the final and initial objective."""
+    def judged(self, initial_loss: float, lr: float, start: dict[str, float] | None = None,
+               gradient: dict[str, float] | None = None) -> TrainingResult:
+        """Set `diverged` and its warning from the final and initial objective,
+        the parameters' growth from `start`, and the `gradient` of the
+        objective at the final parameters."""
         finite = math.isfinite(self.final_loss) and all(map(math.isfinite, self.final.values()))
         grew = finite and self.final_loss > self.DIVERGENCE_FACTOR * max(initial_loss, 1e-300)
-        self.diverged = self.diverged or not finite or grew
+        exploded = {name: (start[name], value) for name, value in self.final.items()
+                    if finite and start and name in start
+                    and abs(value) > self.GROWTH_FACTOR * max(abs(start[name]), 1.0)}
+        broken = {name: g for name, g in (gradient or {}).items() if not math.isfinite(g)}
+        self.diverged = self.diverged or not finite or grew or bool(exploded) or bool(broken)
         if self.diverged:
-            what = (f"the loss grew from {initial_loss:.4g} to {self.final_loss:.4g}" if grew
-                    else "a value became inf or nan")
+            if not finite:
+                what = "a value became inf or nan"
+            elif grew:
+                what = f"the loss grew from {initial_loss:.4g} to {self.final_loss:.4g}"
+            elif exploded:
+                moved = ", ".join(f"{name} from {a:.4g} to {b:.4g}"
+                                  for name, (a, b) in exploded.items())
+                # Flat: moving each exploded parameter by its own size changes
+                # the loss by almost nothing (exp(w·x + b) at w, b ≈ −1e9).
+                flat = gradient is not None and all(
+                    abs(gradient.get(name, 0.0)) * abs(value)
+                    <= 1e-6 * max(abs(self.final_loss), 1e-300)
+                    for name, (_, value) in exploded.items())
+                why = ("where the model is flat and its gradient vanishes, so the loss no "
+                       "longer shows it" if flat else "and the loss no longer follows them")
+                what = (f"{moved}, more than 10⁶ times the starting scale, while the loss "
+                        f"went from {initial_loss:.4g} to {self.final_loss:.4g}: the steps "
+                        f"overshot and threw the parameters far out, {why}")
+            else:
+                what = "the gradient of " + ", ".join(
+                    f"{name} is {g}" for name, g in broken.items()) + " at the end"
             self.warnings.append(f"training diverged ({what}) with learning rate {lr:g}: "
                                  "try a smaller one")
         return self
@@ -125,7 +155,8 @@ class Trainer:
             params={name: [point[i] for point in trajectory] for i, name in enumerate(self.params)},
             final=final_map, final_loss=final_loss, diverged=False, steps_done=done,
             rows=spec.rows, objective="mean").judged(
-                self.objective(spec.start, spec.columns, "mean"), spec.lr)
+                self.objective(spec.start, spec.columns, "mean"), spec.lr, spec.start,
+                self.gradient(final_map, spec.columns))
 
     def _gradient_descent(self, spec: TrainingSpec) -> TrainingResult:
         stride = max(1, math.ceil(spec.steps / spec.max_points))
@@ -155,7 +186,8 @@ class Trainer:
             params={name: [p[i] for p in trajectory] for i, name in enumerate(self.params)},
             final=final, final_loss=self.objective(final, spec.columns, "sum"),
             diverged=diverged, steps_done=done, rows=spec.rows, objective="sum").judged(
-                losses[0] if losses else math.nan, spec.lr)
+                losses[0] if losses else math.nan, spec.lr, spec.start,
+                self.gradient(final, spec.columns))
 
     # --- what the page shows besides the runs -------------------------------------
 
@@ -168,6 +200,14 @@ class Trainer:
                                      (len(next(iter(columns.values()))),))
             total = float(np.sum(losses))
         return total / len(losses) if reduction == "mean" else total
+
+    def gradient(self, params: dict[str, float], columns: dict[str, np.ndarray]
+                 ) -> dict[str, float]:
+        """The gradient of the summed loss over the whole table at `params`."""
+        with np.errstate(all="ignore"):
+            _, grads = self._batch(*(params[n] for n in self.params),
+                                   *(columns[n] for n in self.data))
+            return {name: float(np.sum(g)) for name, g in zip(self.params, grads)}
 
     def sample_at(self, spec: TrainingSpec, step: int) -> tuple[dict, dict, tuple]:
         """The parameters before `step`, the data of its sample and the

@@ -35,11 +35,16 @@ class GraphRequest(RequestBody):
     data: list[str] = Field([], description="Inputs that need no gradient (x, ystar)")
     labels: dict[str, str] = Field({}, description="Names on screen: {\"ystar\": \"y*\"}")
     title: str | None = Field(None, max_length=200)
+    check: bool = Field(False, description="Add to each node that requires a gradient its "
+                                           "numeric check (central finite difference)")
+    tangent: dict[str, float] | None = Field(None, description="A seed direction over the "
+                                             "inputs ({\"w\": 1}; missing entries are 0): "
+                                             "adds the forward-mode pass", examples=[{"w": 1}])
 
-    @field_validator("values")
+    @field_validator("values", "tangent")
     @classmethod
-    def finite(cls, values: dict[str, float]) -> dict[str, float]:
-        for name, value in values.items():
+    def finite(cls, values: dict[str, float] | None) -> dict[str, float] | None:
+        for name, value in (values or {}).items():
             if not math.isfinite(value):
                 raise ValueError(f"the value of '{name}' must be a finite number")
         return values
@@ -107,7 +112,8 @@ def document_response(document: Document) -> Response:
 
 def graph_document(request: GraphRequest, settings: Settings) -> Document:
     parsed = parse(request.source, request.values, request.data, limits_of(settings))
-    return document_of_parsed(parsed, title=request.title, labels=request.labels)
+    return document_of_parsed(parsed, title=request.title, labels=request.labels,
+                              check=request.check, tangent=request.tangent)
 
 
 def find_example(request: Request, slug: str) -> Example:
