@@ -37,7 +37,9 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(scope="session")
 def server():
     """The base URL of `python -m uvicorn app.main:app` on a free port."""
-    with running_server([sys.executable, "-m", "uvicorn", "app.main:app"]) as base:
+    # The browser tests save far more than a class would in a minute: no save limit.
+    with running_server([sys.executable, "-m", "uvicorn", "app.main:app"],
+                        env={"CHAINRULE_SAVE_RATE": "0"}) as base:
         yield base
 
 
