@@ -30,6 +30,9 @@ from engine import ops, safe_math
 from engine.safe_math import div, power
 
 _next_id = itertools.count().__next__
+# The innermost group open while nodes are made (engine/groups.py sets it):
+# every node records it, one store on the hot path.
+_open_group = None
 _next_pass = itertools.count(1).__next__
 _by_id = attrgetter("_id")
 
@@ -42,7 +45,8 @@ class Value:
     # read with getattr: `_label` (see `label`), `_arg` (x ** k only), and
     # `_db` (binary ops only).
     __slots__ = ("data", "grad", "requires_grad",
-                 "_op", "_a", "_b", "_da", "_db", "_arg", "_id", "_g", "_mark", "_label")
+                 "_op", "_a", "_b", "_da", "_db", "_arg", "_id", "_g", "_mark", "_label",
+                 "_group")
 
     def __init__(self, data, _children=(), _op="", label="", requires_grad=True):
         self.data = float(data)
@@ -53,6 +57,7 @@ class Value:
         self._id = _next_id()
         self._g = 0.0
         self._mark = 0
+        self._group = _open_group
         if label:
             self._label = label
         if _children:
@@ -247,6 +252,7 @@ def _binary(data, a, b, op, local_a, local_b) -> Value:
     node._id = _next_id()
     node._g = 0.0
     node._mark = 0
+    node._group = _open_group
     return node
 
 
@@ -262,6 +268,7 @@ def _unary(data, a, op, local_a) -> Value:
     node._id = _next_id()
     node._g = 0.0
     node._mark = 0
+    node._group = _open_group
     return node
 
 
@@ -276,6 +283,7 @@ def _const(number) -> Value:
     node._id = _next_id()
     node._g = 0.0
     node._mark = 0
+    node._group = _open_group
     return node
 
 
