@@ -3,6 +3,8 @@
    ready (body[data-ready] and the performance mark "chainrule-ready", which
    the browser tests and bench/bench_page.py wait for). */
 
+import { postJSON } from './api.js';
+import { setupEmbedHint } from './embed_hint.js';
 import { setupForm } from './form.js';
 import { createStore, readTable, readUrl } from './state.js';
 import { createView } from './view.js';
@@ -10,6 +12,17 @@ import { createView } from './view.js';
 function readJson(id) {
   const block = document.getElementById(id);
   return block ? JSON.parse(block.textContent) : null;
+}
+
+/** A /graph link with a source and no values: name the inputs it needs. */
+async function nameMissingValues(empty, state) {
+  const asked = await postJSON('/api/inputs', { source: state.source });
+  if (asked.error) return;
+  const missing = asked.body.inputs.filter((input) => input.value === null && !(input.name in state.values));
+  if (!missing.length || empty.hidden) return;
+  const names = missing.map((input) => input.name).join(', ');
+  empty.textContent = `This link gives no value for ${names}. Set ${missing.length > 1 ? 'them' : 'it'} above `
+    + '(1 for now), then press “Draw the graph”.';
 }
 
 function start() {
@@ -25,6 +38,7 @@ function start() {
     view = createView(root, store);
     const doc = readJson('graph-document');
     if (doc) view.load(doc);
+    setupEmbedHint(root);
   }
   if (form) {
     setupForm(form, store, {
@@ -37,6 +51,8 @@ function start() {
       } : null,
     });
   }
+  const empty = document.querySelector('[data-testid="no-graph"][data-needs-values]');
+  if (empty) nameMissingValues(empty, store.get());
   document.body.dataset.ready = '1';
   performance.mark('chainrule-ready');
   if (view && initial.autoplay) view.player.play();

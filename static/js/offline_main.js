@@ -4,6 +4,7 @@
    opens on the frame it was exported at, unless its address names another
    (?pass=backward&step=3, as on the pages; the player keeps it there). */
 
+import { setupEmbedHint } from './embed_hint.js';
 import { createStore, readTable, readUrl } from './state.js';
 import { createView } from './view.js';
 
@@ -27,6 +28,7 @@ function start() {
   if (initial.controls === false) root.classList.add('no-controls');
   const view = createView(root, store);
   view.load(doc);
+  setupEmbedHint(root);
   document.body.dataset.ready = '1';
   performance.mark('chainrule-ready');
   if (initial.autoplay) view.player.play();
