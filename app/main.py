@@ -9,7 +9,7 @@ from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
-from app.routers import api, docs, exports, graphs, pages, training
+from app.routers import api, deck, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
 from engine.examples import load_example_paths, load_examples
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphs.router)
     app.include_router(pages.router)
     app.include_router(docs.router)
+    app.include_router(deck.router)   # /deck/reveal-chainrule.js, /favicon.ico
     install_openapi(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

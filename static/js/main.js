@@ -5,6 +5,7 @@
 
 import { postJSON } from './api.js';
 import { setupEmbedHint } from './embed_hint.js';
+import { setupEmbedProtocol } from './embed_protocol.js';
 import { setupForm } from './form.js';
 import { createStore, readTable, readUrl } from './state.js';
 import { createView } from './view.js';
@@ -33,12 +34,15 @@ function start() {
   const initial = readUrl(location.href, table);
   const store = createStore(table, initial);
   let view = null;
+  // A framed view speaks to its deck (embed_protocol.js); elsewhere the keys stay here.
+  let protocol = { atEdge: () => false };
   if (root) {
     if (initial.controls === false) root.classList.add('no-controls');
-    view = createView(root, store);
+    view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
     const doc = readJson('graph-document');
     if (doc) view.load(doc);
     setupEmbedHint(root);
+    protocol = setupEmbedProtocol({ store, player: view.player });
   }
   if (form) {
     setupForm(form, store, {

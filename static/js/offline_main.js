@@ -5,6 +5,7 @@
    (?pass=backward&step=3, as on the pages; the player keeps it there). */
 
 import { setupEmbedHint } from './embed_hint.js';
+import { setupEmbedProtocol } from './embed_protocol.js';
 import { createStore, readTable, readUrl } from './state.js';
 import { createView } from './view.js';
 
@@ -26,9 +27,11 @@ function start() {
   }
   const store = createStore(table, initial);
   if (initial.controls === false) root.classList.add('no-controls');
-  const view = createView(root, store);
+  let protocol = { atEdge: () => false };   // a framed copy speaks to its deck
+  const view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
   view.load(doc);
   setupEmbedHint(root);
+  protocol = setupEmbedProtocol({ store, player: view.player });
   document.body.dataset.ready = '1';
   performance.mark('chainrule-ready');
   if (initial.autoplay) view.player.play();
