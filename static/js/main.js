@@ -8,6 +8,9 @@ import { setupEmbedHint } from './embed_hint.js';
 import { setupEmbedProtocol } from './embed_protocol.js';
 import { setupForm } from './form.js';
 import { createStore, readTable, readUrl } from './state.js';
+import { jumpAfterEachStep } from './motion.js';
+import { setupThemeToggle } from './theme.js';
+import { setupFullscreen } from './fullscreen.js';
 import { createView } from './view.js';
 
 function readJson(id) {
@@ -41,7 +44,10 @@ function start() {
     view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
     const doc = readJson('graph-document');
     if (doc) view.load(doc);
+    jumpAfterEachStep(store);
+    setupFullscreen(root);
     setupEmbedHint(root);
+    setupThemeToggle(root.querySelector('[data-testid="theme-toggle"]'), store);
     protocol = setupEmbedProtocol({ store, player: view.player });
   }
   if (form) {

@@ -7,6 +7,9 @@
 import { setupEmbedHint } from './embed_hint.js';
 import { setupEmbedProtocol } from './embed_protocol.js';
 import { createStore, readTable, readUrl } from './state.js';
+import { jumpAfterEachStep } from './motion.js';
+import { setupThemeToggle } from './theme.js';
+import { setupFullscreen } from './fullscreen.js';
 import { createView } from './view.js';
 
 function readJson(id) {
@@ -30,7 +33,10 @@ function start() {
   let protocol = { atEdge: () => false };   // a framed copy speaks to its deck
   const view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
   view.load(doc);
+  jumpAfterEachStep(store);
+  setupFullscreen(root);
   setupEmbedHint(root);
+  setupThemeToggle(root.querySelector('[data-testid="theme-toggle"]'), store);
   protocol = setupEmbedProtocol({ store, player: view.player });
   document.body.dataset.ready = '1';
   performance.mark('chainrule-ready');

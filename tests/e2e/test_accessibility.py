@@ -83,6 +83,7 @@ def test_axe_on_a_small_embed_and_the_offline_copy(axe_page, server, tmp_path):
 @pytest.mark.parametrize("slug", ["simple", "challenge-2", "linear-regression", "add-bias"])
 def test_svg_text_contrast_from_the_rendered_fills(page, server, slug, theme):
     page.set_viewport_size({"width": 1024, "height": 768})
+    page.emulate_media(reduced_motion="reduce")   # the colours a frame settles on, not mid-transition
     for frame in ("pass=forward&step=0", "pass=forward&step=2", "pass=backward&step=0",
                   "pass=backward&step=3", "pass=backward&step=99"):
         ready(page, f"{server}/examples/{slug}?{frame}{theme}")
