@@ -54,6 +54,8 @@ function start() {
     setupForm(form, store, {
       onDocument: view ? (doc) => {
         view.load(doc, { reset: true });
+        // The new graph has the keys: focus moves from the Draw button to the player.
+        if (form.contains(document.activeElement)) root.focus({ preventScroll: true });
         const empty = document.querySelector('[data-testid="no-graph"]');
         if (empty) empty.hidden = true;
         const summary = document.querySelector('[data-testid="summary-source"]');

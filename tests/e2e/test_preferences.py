@@ -113,3 +113,17 @@ def test_print_keeps_the_graph_panel_and_gradients_without_controls(page, server
 def test_favicon_is_linked(page, server):
     ready(page, server + "/")
     assert page.locator("link[rel='icon']").get_attribute("href") == "/favicon.ico"
+
+
+def test_a_download_in_the_dark_theme_is_drawn_on_white_in_light_colours(page, server, tmp_path):
+    from xml.etree import ElementTree
+    ready(page, server + "/examples/simple?pass=backward&step=4&theme=dark")
+    with page.expect_download() as info:
+        page.locator("[data-testid='download-svg']").click()
+    path = tmp_path / "dark.svg"
+    info.value.save_as(path)
+    root = ElementTree.parse(path).getroot()
+    svg = "{http://www.w3.org/2000/svg}"
+    grad = next(t for t in root.iter(f"{svg}text") if "".join(t.itertext()) == "v′ = 161.1")
+    assert "rgb(192, 22, 29)" in grad.get("style") + root.get("style", "")   # the light theme's red
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")      # the screen stays dark
