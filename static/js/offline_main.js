@@ -19,6 +19,8 @@ function readJson(id) {
 
 function start() {
   const root = document.getElementById('player');
+  // Framed (a deck's iframe): laid out as an embed, the player alone filling the frame.
+  if (window.parent !== window) document.body.classList.add('embed');
   const doc = readJson('graph-document');
   const frame = readJson('offline-frame') || {};
   const table = readTable();
