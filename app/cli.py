@@ -39,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="write one view as SVG, PNG or offline HTML")
     export.add_argument("slug", help="a course example (or a lecture example with --examples)")
     export.add_argument("--format", choices=["svg", "png", "html"], default="svg")
-    export.add_argument("--pass", dest="pass_", choices=["forward", "backward"],
-                        default="backward")
+    export.add_argument("--pass", dest="pass_", choices=["forward", "backward"], default=None,
+                        help="default: backward (svg, png); html opens at forward step 0")
     export.add_argument("--step", type=int, default=None, help="default: the pass's end")
     export.add_argument("--examples", action="append", default=[], metavar="PATH")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -134,7 +134,10 @@ def _export(args) -> int:
               f"{', '.join(examples)})", file=sys.stderr)
         return 2
     try:
-        data = export_example(examples[args.slug], args.format, args.pass_, args.step)
+        pass_, step = args.pass_, args.step
+        if args.format == "html" and pass_ is None and step is None:
+            pass_, step = "forward", 0   # a lecture starts at the start: the clicker steps on
+        data = export_example(examples[args.slug], args.format, pass_ or "backward", step)
     except ExportError as exc:
         print(f"chainrule: {exc}", file=sys.stderr)
         return 1

@@ -10,7 +10,7 @@ from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
 from app.ratelimit import install_rate_limits
-from app.routers import api, code, docs, exports, graphs, pages, training
+from app.routers import api, code, deck, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
 from app.storage import GraphStore
 from engine.examples import load_example_paths, load_examples
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphs.router)
     app.include_router(pages.router)
     app.include_router(docs.router)
+    app.include_router(deck.router)   # /deck/reveal-chainrule.js, /favicon.ico
     install_openapi(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

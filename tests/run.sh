@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what it needs (Debian's
 # chromium for the browser tests and nodejs for the JavaScript unit tests,
+# axe-core and reveal.js from the npm registry as browser-test fixtures,
 # the Python packages in .venv), then runs every test: first the JavaScript
 # unit tests (node --test tests/js/), then pytest. Extra arguments go to
 # pytest: bash tests/run.sh tests/engine -x
@@ -27,6 +28,19 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "== installing chainrule and its test dependencies"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "== installing Debian's npm, to fetch the browser tests' npm fixtures"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq npm >/dev/null
+fi
+# Test fixtures from the npm registry, never committed (.gitignore): axe-core for the
+# accessibility checks, reveal.js for the clicker-driven deck (tests/e2e/npm_fixtures.py).
+if [ ! -f tests/.npm/node_modules/axe-core/axe.min.js ] || [ ! -f tests/.npm/node_modules/reveal.js/dist/reveal.js ]; then
+    echo "== installing axe-core and reveal.js for the browser tests (tests/.npm)"
+    npm install --prefix tests/.npm --no-save --no-audit --no-fund --loglevel=error \
+        axe-core@4.14.1 reveal.js@5.2.1 >/dev/null
+fi
 
 echo "== running the JavaScript unit tests"
 # Their fixtures are made by the app itself, with this Python (tests/js/fixtures.py).

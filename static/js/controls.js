@@ -1,24 +1,8 @@
-/* Buttons, keys and the scrubber, wired to the player and the store.
-   Keys (as slide clickers send them): → and PageDown step forward, ← and
-   PageUp step back, space plays or pauses, Home and End go to the start and
-   the end of the pass. */
+/* Buttons, keys (keys.js) and the scrubber, wired to the player and the store. */
 
-const KEYS = {
-  ArrowRight: 'step-forward',
-  PageDown: 'step-forward',
-  ArrowLeft: 'step-back',
-  PageUp: 'step-back',
-  ' ': 'play',
-  Home: 'to-start',
-  End: 'to-end',
-};
+import { setupKeys } from './keys.js';
 
-function typing(target) {
-  return target instanceof HTMLElement
-    && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-}
-
-export function setupControls(root, { store, player, zoom, actions }) {
+export function setupControls(root, { store, player, zoom, actions, atEdge = null }) {
   const found = new Map();
   const find = (id) => {
     // Looked up once: a query through a big graph's SVG on every step is not free.
@@ -49,18 +33,8 @@ export function setupControls(root, { store, player, zoom, actions }) {
     if (button && root.contains(button) && run[button.dataset.action]) run[button.dataset.action]();
   });
 
-  document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.altKey || event.metaKey || typing(event.target)) return;
-    const action = KEYS[event.key];
-    if (!action) return;
-    // Space on a focused button would click it as well: take the key here only.
-    event.preventDefault();
-    run[action]();
-  });
-
-  document.addEventListener('keyup', (event) => {
-    if (event.key === ' ' && event.target instanceof HTMLButtonElement) event.preventDefault();
-  });
+  // Native buttons keep Space and Enter: the keys are the player's only where no control uses them.
+  setupKeys(root, { run, player, atEdge });
 
   scrubber.addEventListener('input', () => player.goTo(Number(scrubber.value)));
   speed.addEventListener('change', () => {
@@ -92,5 +66,5 @@ export function setupControls(root, { store, player, zoom, actions }) {
 
   player.onChange(paintPlaying);
   paintPlaying(false);
-  return { paint };
+  return { paint, run };
 }

@@ -134,12 +134,18 @@ export async function frameSvg(svg, { title = '', embedFonts = true } = {}) {
   let copy;
   let box;
   const fonts = new Set();
+  // A download is a picture on white paper: drawn in the light theme whatever the screen shows.
+  const html = document.documentElement;
+  const theme = html.dataset.theme;
+  html.dataset.theme = 'light';
   try {
     finishTransitions(svg);
     box = viewport.getBBox();
     copy = styledCopy(viewport, getComputedStyle(svg), fonts);
   } finally {
     for (const node of culled) node.style.display = 'none';
+    if (theme === undefined) delete html.dataset.theme;
+    else html.dataset.theme = theme;
   }
   copy.removeAttribute('transform');
   const x = Math.floor(box.x - MARGIN);

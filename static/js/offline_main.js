@@ -4,7 +4,12 @@
    opens on the frame it was exported at, unless its address names another
    (?pass=backward&step=3, as on the pages; the player keeps it there). */
 
+import { setupEmbedHint } from './embed_hint.js';
+import { setupEmbedProtocol } from './embed_protocol.js';
 import { createStore, readTable, readUrl } from './state.js';
+import { jumpAfterEachStep } from './motion.js';
+import { setupThemeToggle } from './theme.js';
+import { setupFullscreen } from './fullscreen.js';
 import { createView } from './view.js';
 
 function readJson(id) {
@@ -14,6 +19,8 @@ function readJson(id) {
 
 function start() {
   const root = document.getElementById('player');
+  // Framed (a deck's iframe): laid out as an embed, the player alone filling the frame.
+  if (window.parent !== window) document.body.classList.add('embed');
   const doc = readJson('graph-document');
   const frame = readJson('offline-frame') || {};
   const table = readTable();
@@ -25,8 +32,14 @@ function start() {
   }
   const store = createStore(table, initial);
   if (initial.controls === false) root.classList.add('no-controls');
-  const view = createView(root, store);
+  let protocol = { atEdge: () => false };   // a framed copy speaks to its deck
+  const view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
   view.load(doc);
+  jumpAfterEachStep(store);
+  setupFullscreen(root);
+  setupEmbedHint(root);
+  setupThemeToggle(root.querySelector('[data-testid="theme-toggle"]'), store);
+  protocol = setupEmbedProtocol({ store, player: view.player });
   document.body.dataset.ready = '1';
   performance.mark('chainrule-ready');
   if (initial.autoplay) view.player.play();

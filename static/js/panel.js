@@ -61,6 +61,7 @@ export function createPanel(root, doc, passes) {
   const caption = find('step-caption');
   const chainRule = find('chain-rule');
   const stepText = find('step-text');
+  const live = find('live-step');   // the step's sentence, for screen readers
   const flows = find('flows');
   const gradients = find('gradients');
   const runsText = find('runs');
@@ -156,9 +157,11 @@ export function createPanel(root, doc, passes) {
         li.removeAttribute('title');
       }
     }
-    const runs = scene.runs === 1
-      ? 'backward() has run once.'
-      : `backward() has run ${scene.runs} times: .grad adds up, ${scene.runs} × each gradient.`;
+    // Nothing to say about .grad until a backward pass has run to its end.
+    const ranOnce = scene.pass === 'backward' && scene.step === counts.backward;
+    const runs = scene.runs > 1
+      ? `backward() has run ${scene.runs} times: .grad adds up, ${scene.runs} × each gradient.`
+      : (ranOnce ? 'backward() has run once.' : '');
     if (runsText.textContent !== runs) runsText.textContent = runs;
     runsText.dataset.runs = String(scene.runs);
     zero.disabled = scene.runs === 1 && scene.pass === 'backward' && scene.step === 0;
@@ -171,6 +174,8 @@ export function createPanel(root, doc, passes) {
       typeset(chainRule, tex, text);
       root.classList.toggle('typeset', Boolean(window.katex));
       stepText.textContent = text;
+      const sentence = `${scene.pass === 'forward' ? 'Forward' : 'Backward'} step ${scene.step} of ${counts[scene.pass]}: ${text}`;
+      if (live && live.textContent !== sentence) live.textContent = sentence;
       paintWhere(scene);
       paintFlows(scene);
       paintGradients(scene);

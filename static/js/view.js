@@ -13,7 +13,8 @@ import { BIG_GRAPH, createZoom } from './zoom.js';
 // The fonts the graph's labels are set in (app.css): KaTeX's, vendored.
 const LABEL_FONTS = ['15px KaTeX_Main', 'bold 15px KaTeX_Main', 'italic 15px KaTeX_Math', 'italic bold 15px KaTeX_Math'];
 
-export function createView(root, store) {
+/** `atEdge` (optional): see keys.js; an embed hands the keys back to its deck at either end. */
+export function createView(root, store, { atEdge = null } = {}) {
   const svg = root.querySelector('svg.graph');
   const player = createPlayer(store);
   const tooltip = setupTooltip(root.querySelector('.stage'), svg);
@@ -97,7 +98,7 @@ export function createView(root, store) {
           onView: (box) => { if (graph.big) cullGraph(graph, box); },
           fitMode: () => store.get().fit ?? null,
         });
-        controls = setupControls(root, { store, player, zoom, actions });
+        controls = setupControls(root, { store, player, zoom, actions, atEdge });
         embed = setupEmbedCode(root, () => doc.title || 'your expression');
       } else {
         zoom.retarget(graph.viewport);

@@ -4,14 +4,19 @@
    following the current node. A course-sized graph is always fitted: in a
    small slide frame its whole picture says more than a keyhole on it. The
    URL's `fit` forces either (1: fit, 0: follow). Once the user pans or
-   zooms, the view is theirs until they press "fit". */
+   zooms, the view is theirs until they press "fit".
+   Large text (body.big) is for the back row: no text of the graph under
+   LARGE_TEXT_PX on screen, so a graph whose fitted text would be smaller
+   is followed at the scale that makes its smallest text that size. */
 
 import { LABEL_SIZE } from './labels.js';
+import { reducedMotion } from './motion.js';
 
 const MAX_SCALE = 2;        // small graphs do not grow past this
 const MIN_TEXT_PX = 9;      // fitted labels smaller than this are not read
 const ALWAYS_FITTED = 30;   // nodes: graphs this small are fitted at any size
 const FOLLOW_SCALE = 1.1;
+const LARGE_TEXT_PX = 16;   // large text: the smallest text of the graph on screen, CSS px
 const PADDING = 12;
 export const BIG_GRAPH = 200;   // nodes: bigger graphs are culled to the view and jump instead of gliding
 
@@ -25,6 +30,8 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
   let lead = 0.5;
   let glide = 450;
   let nodeCount = 0;
+  let smallestText = null;   // layout units, in large-text mode only
+  let followScale = FOLLOW_SCALE;
   let covered = [PADDING, PADDING];
   let stage = [svg.clientWidth || 800, svg.clientHeight || 400];
   // The stage's size comes from the ResizeObserver: reading it from the DOM
@@ -65,6 +72,19 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     return [Math.max(PADDING, below('.zoom-tools') + 4), Math.max(PADDING, below('.legend') + 2)];
   }
 
+  /** The smallest font size of the graph's texts (layout units), in large-text
+      mode; null otherwise, and for big graphs (followed anyway). */
+  function measureSmallestText() {
+    if (!document.body.classList.contains('big') || nodeCount > BIG_GRAPH) return null;
+    let smallest = Infinity;
+    for (const el of svg.querySelectorAll('text, tspan')) {
+      if (!el.textContent.trim()) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px > 0 && px < smallest) smallest = px;
+    }
+    return Number.isFinite(smallest) ? smallest : null;
+  }
+
   function fitTransform() {
     const [w, h] = size();
     const [top, bottom] = covered;
@@ -80,20 +100,21 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       room for the steps to come on its right; backward: the other way). */
   function centreOn([x, y]) {
     const [w, h] = size();
-    x += (0.5 - lead) * w / FOLLOW_SCALE;
+    x += (0.5 - lead) * w / followScale;
     const bw = bounds.x1 - bounds.x0;
     const bh = bounds.y1 - bounds.y0;
     // Keep the graph's edge at the stage's edge rather than show empty space.
-    const cx = Math.min(Math.max(x, bounds.x0 + w / 2 / FOLLOW_SCALE), bounds.x1 - w / 2 / FOLLOW_SCALE);
-    const cy = bh * FOLLOW_SCALE < h ? bounds.y0 + bh / 2
-      : Math.min(Math.max(y, bounds.y0 + h / 2 / FOLLOW_SCALE), bounds.y1 - h / 2 / FOLLOW_SCALE);
-    return d3.zoomIdentity.translate(w / 2, h / 2).scale(FOLLOW_SCALE).translate(-cx, -cy);
+    const cx = bw * followScale < w ? bounds.x0 + bw / 2
+      : Math.min(Math.max(x, bounds.x0 + w / 2 / followScale), bounds.x1 - w / 2 / followScale);
+    const cy = bh * followScale < h ? bounds.y0 + bh / 2
+      : Math.min(Math.max(y, bounds.y0 + h / 2 / followScale), bounds.y1 - h / 2 / followScale);
+    return d3.zoomIdentity.translate(w / 2, h / 2).scale(followScale).translate(-cx, -cy);
   }
 
   /* Every frame of a glide repaints the whole view: a big graph (glide 0)
      jumps instead, which it does seldom (see focusOn). */
   function apply(transform, animate) {
-    const duration = animate ? glide : 0;
+    const duration = animate && !reducedMotion() ? glide : 0;   // reduced motion: a jump
     if (duration) selection.transition().duration(duration).call(zoom.transform, transform);
     else selection.interrupt().call(zoom.transform, transform);
   }
@@ -102,7 +123,9 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     if (!bounds || userMoved) return;
     const { scale, transform } = fitTransform();
     const mode = fitMode();
-    follow = mode === 0 || (mode !== 1 && scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED);
+    const readable = smallestText ? LARGE_TEXT_PX / smallestText : 0;   // the scale large text needs
+    followScale = Math.max(FOLLOW_SCALE, readable);
+    follow = mode === 0 || (mode !== 1 && ((scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED) || scale < readable));
     apply(follow ? centreOn(focus || [bounds.x0, (bounds.y0 + bounds.y1) / 2]) : transform, animate);
   }
 
@@ -123,6 +146,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     setBounds(next, nodes) {
       bounds = next;
       nodeCount = nodes;
+      smallestText = measureSmallestText();
       glide = nodes > BIG_GRAPH ? 0 : 450;
       userMoved = false;
       frame(false);
@@ -145,7 +169,8 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     },
     zoomBy(factor) {
       userMoved = true;
-      selection.transition().duration(250).call(zoom.scaleBy, factor);
+      if (reducedMotion()) selection.interrupt().call(zoom.scaleBy, factor);
+      else selection.transition().duration(250).call(zoom.scaleBy, factor);
     },
   };
 }

@@ -52,7 +52,6 @@ export function createCharts({ lossFigure, paramsBox, lossHint }, setup, { gd })
     figure.dataset.chart = 'param';
     figure.dataset.param = name;
     figure.dataset.testid = `chart-param-${name}`;
-    figure.setAttribute('role', 'img');
     figure.setAttribute('aria-label', `${label(name)} against the step`);
     paramsBox.appendChild(figure);
     params[name] = createLineChart(figure, { title: label(name), colour: PARAM, height: 110 });

@@ -3,6 +3,7 @@
    asked for on the side, so that the curve moves as the charts fill. Pause
    stops on the recorded step reached; the page then shows that step. */
 
+import { reducedMotion } from '../motion.js';
 import { fitRequest, frameRequest } from './api.js';
 import { pointsUpTo, trajectoryOf } from './charts.js';
 import { count } from './format.js';
@@ -74,11 +75,12 @@ export function createRun({ api, setup, table, show, changed, failed, ended }) {
     askFits(token, state);
     const end = trajectory.end;
     const points = trajectory.steps.length - pointsUpTo(trajectory.steps, from);
-    const duration = Math.min(Math.max(300 + 12 * points, RUN_MS[0]), RUN_MS[1]) * (2 / state.speed);
+    // Reduced motion: the run's readout jumps to its end.
+    const duration = reducedMotion() ? 0 : Math.min(Math.max(300 + 12 * points, RUN_MS[0]), RUN_MS[1]) * (2 / state.speed);
     const began = performance.now();
     const tick = (now) => {
       if (run !== token) return;
-      const p = Math.min(1, (now - began) / duration);
+      const p = duration > 0 ? Math.min(1, (now - began) / duration) : 1;
       token.at = reveal(token, Math.round(from + (end - from) * p));
       if (p < 1) {
         token.frame = requestAnimationFrame(tick);
