@@ -2,6 +2,7 @@
 
     from engine import Value          # micrograd's API
     from engine import parse, build_document, to_networkx, publish
+    from engine import group, nn     # with group("layer 1"): …; nn.MLP(2, [16, 16, 1])
 
 Each name is imported from its module on first use (PEP 562), so `from engine
 import Value` loads value.py alone, as light as micrograd; networkx, pydantic
@@ -25,6 +26,7 @@ _HOME = {
     "Example": "engine.examples", "ExampleError": "engine.examples",
     "load_examples": "engine.examples",
     "publish": "engine.publishing", "PublishError": "engine.publishing",
+    "group": "engine.groups", "Group": "engine.groups",
 }
 
 __all__ = list(_HOME)
@@ -47,6 +49,7 @@ if TYPE_CHECKING:  # what type checkers and readers see
     from engine.document import build_document, document_of_parsed
     from engine.examples import Example, ExampleError, load_examples
     from engine.graph import to_networkx
+    from engine.groups import Group, group
     from engine.parser import Limits, ParseError, ParsedGraph, parse
     from engine.publishing import PublishError, publish
     from engine.schema import DOCUMENT_VERSION, Document

@@ -6,12 +6,14 @@ from __future__ import annotations
 import math
 
 from engine import notation
+from engine.grouping import group_graph
 from engine.layout import layout
 from engine.naming import name_nodes
 from engine.notation import Math, format_number
 from engine.ops import nan_reason
 from engine.parser import ParsedGraph
-from engine.schema import BackwardStep, Document, Edge, Flow, ForwardStep, Node, Received
+from engine.schema import (BackwardStep, Document, Edge, Flow, ForwardStep, Group, Node,
+                           Received)
 from engine.trace import Trace, record
 from engine.value import Value
 
@@ -80,9 +82,14 @@ class _Builder:
             if self.kinds[i] == "parameter":
                 gradients[node.label or self.display(i).text] = trace.gradients.get(i, 0.0)
         warnings = [f"{n.label}: {w}" for n in nodes for w in n.warnings]
+        group_ids, groups = group_graph(trace.nodes, pairs)
+        for node, group_id in zip(nodes, group_ids):
+            if group_id is not None:
+                node.group = group_id
         return Document(title=title, source=source, output=output,
                         value=trace.nodes[output].data, gradients=gradients,
                         nodes=nodes, edges=edges, steps=steps,
+                        groups=[Group(**vars(g)) for g in groups],
                         width=placed.width, height=placed.height, warnings=warnings)
 
     def node(self, i: int, x: float, y: float, is_output: bool) -> Node:

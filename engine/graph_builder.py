@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from engine.language import (BINARY_LIST, BINARY_OPS, FORBIDDEN, FUNCTION_LIST, FUNCTIONS,
                              NEGATE, OPERATOR_TEXT, Limits, ParseError, Positions,
                              number_literal, to_float, walk_in_source_order)
+from engine.groups import group
 from engine.value import Value
 
 
@@ -143,7 +144,9 @@ class GraphBuilder:
         name = statement.targets[0].id
         if name in self.inputs:
             return self.inputs[name]  # `name = number`: already a leaf
-        node = self._expression(statement.value)
+        # A named intermediate is a group: what only its definition uses.
+        with group(name):
+            node = self._expression(statement.value)
         if not node.label:
             node.label = name
         self.names[name] = node

@@ -19,7 +19,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
 
 from engine import ops
 
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2   # 2: groups (optional fields: version 1 documents still read)
 NON_FINITE = ("Infinity", "-Infinity", "NaN")
 
 
@@ -75,7 +75,7 @@ class GradientCheck(_Model):
 
 
 class Node(_WithOptional):
-    _OMIT_IF_NONE = ("check",)
+    _OMIT_IF_NONE = ("check", "group")
 
     id: int = Field(description="Index in topological order: inputs first, output last")
     name: str | None = Field(description="Name in the source (u, w, ystar), if any")
@@ -99,6 +99,7 @@ class Node(_WithOptional):
     x: float
     y: float
     warnings: list[str] = []
+    group: int | None = Field(None, description="The innermost group it is in, if any")
     check: GradientCheck | None = Field(None, description="With \"check\": true, on each "
                                         "node that requires a gradient")
 
@@ -173,9 +174,21 @@ class TangentStep(_Model):
 Step = Annotated[Union[ForwardStep, BackwardStep, TangentStep], Field(discriminator="pass_")]
 
 
+class Group(_Model):
+    """A named part of the graph (engine/grouping.py): a named intermediate,
+    `with engine.group(...)`, or engine.nn's MLP › layer › neuron."""
+    id: int
+    label: str
+    parent: int | None = Field(description="The group it is in, or null at the top")
+    members: list[int] = Field(description="The nodes whose innermost group it is")
+    inputs: list[int] = Field(description="Nodes outside it whose values enter it")
+    outputs: list[int] = Field(description="Nodes inside it whose values leave it "
+                                           "(or the graph's output)")
+
+
 class Document(_WithOptional):
     _OMIT_IF_NONE = ("tangent", "tangent_seed")
-    version: Literal[1] = DOCUMENT_VERSION
+    version: Literal[1, 2] = DOCUMENT_VERSION
     title: str | None = None
     source: str | None = None
     output: int
@@ -189,6 +202,7 @@ class Document(_WithOptional):
     width: float
     height: float
     warnings: list[str] = []
+    groups: list[Group] = Field([], description="The groups, parents before children")
     tangent: Number | None = Field(None, description="With a seed: the directional "
                                    "derivative of the output (forward mode)")
     tangent_seed: dict[str, Number] | None = Field(None, description="The seed direction "

@@ -22,7 +22,7 @@ def test_graph_answers_value_gradients_nodes_edges_steps(client):
     response = client.post("/api/graph", json={"source": SIMPLE, "values": SIMPLE_VALUES})
     assert response.status_code == 200
     doc = strict(response.text)
-    assert doc["version"] == 1
+    assert doc["version"] == 2   # 2: groups
     assert doc["value"] == pytest.approx((math.exp(2.25) - 1) ** 2, rel=1e-15)
     # Every input requires a gradient unless marked as data.
     assert set(doc["gradients"]) == {"w", "x", "b", "ystar"}

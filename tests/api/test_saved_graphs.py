@@ -49,7 +49,7 @@ def test_a_different_graph_gets_a_different_id(client):
 
 @pytest.mark.parametrize("body,status,message", [
     ({"version": 1}, 422, "Field required"),
-    ({"version": 2, "output": 0}, 422, "version"),
+    ({"version": 3, "output": 0}, 422, "version"),
     ("not json", 422, "JSON"),
 ])
 def test_malformed_documents_are_refused(client, body, status, message):
