@@ -33,6 +33,7 @@ class Settings(BaseModel):
     examples: list[Path] = Field([], description="Lecture example files or folders")
     static_dir: Path = PROJECT_ROOT / "static"
     templates_dir: Path = PROJECT_ROOT / "templates"
+    cache_bytes: int = 64 * 2**20    # per worker: documents and pages kept (app/cache.py)
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.cache import AnswerCache
+from app.compression import GzipAnswers
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
@@ -26,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.heavy = HeavyJobs(settings.max_heavy_jobs, settings.heavy_queue_seconds,
                                 settings.job_time_limit)
     app.state.example_documents = {}  # slug → document JSON: examples never change
+    app.state.answers = AnswerCache(settings.cache_bytes)  # documents and pages, by request
     app.dependency_overrides[get_settings] = lambda: settings
     install_error_handlers(app)
     app.include_router(exports.router)  # before api and graphs: {slug}.html
@@ -37,6 +40,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Answers made per request; cached answers and static files carry their own gzip.
+    app.add_middleware(GzipAnswers)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", tags=["health"])
