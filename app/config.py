@@ -34,6 +34,7 @@ class Settings(BaseModel):
     static_dir: Path = PROJECT_ROOT / "static"
     templates_dir: Path = PROJECT_ROOT / "templates"
     cache_bytes: int = 64 * 2**20    # per worker: documents and pages kept (app/cache.py)
+    bundle_modules: bool = True      # one script per page; False: the readable modules (dev)
 
     @classmethod
     def from_env(cls) -> Settings:

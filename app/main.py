@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from app.cache import AnswerCache
 from app.compression import GzipAnswers
@@ -13,6 +12,7 @@ from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
 from app.routers import api, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
+from app.static_files import StaticSite
 from app.storage import GraphStore
 from engine.examples import load_example_paths, load_examples
 
@@ -38,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(docs.router)
     install_openapi(app)
-    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.state.static = StaticSite(settings.static_dir, settings.bundle_modules)
+    app.mount("/static", app.state.static, name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Answers made per request; cached answers and static files carry their own gzip.
     app.add_middleware(GzipAnswers)

@@ -47,10 +47,7 @@ def page_templates(request: Request) -> Jinja2Templates:
     templates = getattr(state, "page_templates", None)
     if templates is None:
         settings = state.settings
-        versions = static_versions(Path(settings.static_dir))
-
-        def static_url(path: str) -> str:
-            return f"/static/{path}?v={versions[path]}"
+        static_url = state.static.url  # ?v=<content hash>: app/static_files.py
 
         templates = Jinja2Templates(directory=str(settings.templates_dir))
         templates.env.globals.update(static_url=static_url, KATEX=KATEX,
@@ -76,8 +73,9 @@ async def cached_page(request: Request, build: Callable[[], Awaitable[Response]]
 
     async def render_answer():
         response = await build()
-        answer = await run_in_threadpool(make_answer, response.body, "text/html",
-                                         response.status_code)
+        answer = await run_in_threadpool(lambda: make_answer(
+            request.app.state.static.bundled_page(response.body), "text/html",
+            response.status_code))
         if testing:
             answer = with_debug(answer, {"template": response.template,
                                          "context": response.context})

@@ -204,7 +204,8 @@ def test_static_urls_carry_a_content_hash(client):
     html = client.get("/examples/simple").text
     urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
     assert {url.split("?")[0] for url in urls} >= {
-        "/static/js/main.js", "/static/css/app.css",
+        "/static/bundle/main+export.js",  # the page's modules, as one script (static_files)
+        "/static/css/app.css",
         "/static/vendor/katex-0.16.22.min.js", "/static/vendor/katex-0.16.22.min.css",
         "/static/vendor/d3-7.9.0.min.js"}
     for url in urls:
@@ -219,7 +220,9 @@ def test_the_page_needs_no_network(client):
         assert not re.search(r'(?:src|href)="(?:https?:)?//', html), path
     css = client.get("/static/vendor/katex-0.16.22.min.css").text
     fonts = re.findall(r"url\(([^)]+)\)", css)
-    assert fonts and all(font.endswith(".woff2") and "//" not in font for font in fonts)
+    # Served with ?v=<content hash> (immutable): app/static_files.py
+    assert fonts and all(font.split("?v=")[0].endswith(".woff2") and "//" not in font
+                         for font in fonts)
     for font in set(fonts):
         assert client.get(f"/static/vendor/{font}").status_code == 200
 
