@@ -48,10 +48,11 @@ sys.path.insert(0, str(HERE / "tests" / "support"))
 from live_server import Server, free_port, wait_until_up  # noqa: E402
 from loadgen import request_mix, rss_kib  # noqa: E402
 
-# KaTeX's fonts that a page with the course's formulas draws with (a browser
-# fetches only the fonts a page uses; the others are never asked for).
-KATEX_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2",
-               "KaTeX_Size1-Regular.woff2")
+# KaTeX's fonts that Chromium fetches for the /graph page of the network (it
+# fetches only the fonts a page uses; tests/perf/test_first_visit.py lists them).
+KATEX_FONTS = ("KaTeX_Math-Italic.woff2", "KaTeX_Main-Regular.woff2",
+               "KaTeX_Math-BoldItalic.woff2", "KaTeX_Main-Bold.woff2",
+               "KaTeX_Main-Italic.woff2", "KaTeX_Main-BoldItalic.woff2")
 
 
 def mlp(hidden: int, seed: int = 0) -> dict:
