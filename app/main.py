@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from app.cache import AnswerCache
@@ -10,6 +12,7 @@ from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
+from app.process_pool import ProcessJobs
 from app.routers import api, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
 from app.static_files import StaticSite
@@ -17,16 +20,27 @@ from app.storage import GraphStore
 from engine.examples import load_example_paths, load_examples
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    processes = app.state.heavy.processes
+    if processes is not None:
+        processes.start()
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="chainrule", version="0.1.0", docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
                   description="Backprop, node by node: graph documents of expressions "
                               "and of the course examples.")
     app.state.settings = settings
     app.state.examples = load_example_paths(settings.examples, known=load_examples())
     app.state.store = GraphStore(settings.database)
+    processes = ProcessJobs(settings.heavy_processes) if settings.heavy_processes else None
     app.state.heavy = HeavyJobs(settings.max_heavy_jobs, settings.heavy_queue_seconds,
-                                settings.job_time_limit)
+                                settings.job_time_limit, processes,
+                                settings.max_waiting_heavy_jobs)
     app.state.example_documents = {}  # slug → document JSON: examples never change
     app.state.answers = AnswerCache(settings.cache_bytes)  # documents and pages, by request
     app.dependency_overrides[get_settings] = lambda: settings

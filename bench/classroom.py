@@ -190,7 +190,9 @@ async def poll_health(session, wave: Wave, base: str, stop: asyncio.Event):
         await asyncio.sleep(0.05)
 
 
-async def run_waves(base: str, pids: list[int], args) -> list[Wave]:
+async def run_waves(base, args) -> list[Wave]:
+    """The waves against `base` (a live_server.Server: it knows its processes,
+    which include the worker processes that build documents once they start)."""
     waves: list[Wave] = []
     timeout = aiohttp.ClientTimeout(total=args.timeout)
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
@@ -199,9 +201,10 @@ async def run_waves(base: str, pids: list[int], args) -> list[Wave]:
                                      auto_decompress=False) as session:
 
         async def measured(wave: Wave, work):
-            cpu = cpu_seconds(pids)
+            before = {pid: cpu_seconds([pid]) for pid in base.process_ids()}
             await work
-            wave.cpu = cpu_seconds(pids) - cpu
+            pids = base.process_ids()
+            wave.cpu = sum(cpu_seconds([pid]) - before.get(pid, 0.0) for pid in pids)
             wave.memory_mib = (rss_kib(pids) or 0) / 1024
             waves.append(wave)
 
@@ -286,7 +289,7 @@ def serving(root: Path):
 
 def measure(root: Path, args) -> list[Wave]:
     with serving(root) as base:
-        waves = asyncio.run(run_waves(base, base.process_ids(), args))
+        waves = asyncio.run(run_waves(base, args))
     for wave in waves:
         for error in wave.errors[:3]:
             print(f"  {wave.name} error: {error}", file=sys.stderr)

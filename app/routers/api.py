@@ -117,7 +117,7 @@ async def document_answer(app, body: GraphRequest) -> Answer:
     key = content_key("graph", body.model_dump(), settings.max_source_chars,
                       settings.max_nodes, settings.max_depth)
     return await app.state.answers.get_or_build(
-        key, lambda: app.state.heavy.run(graph_answer, body, settings))
+        key, lambda: app.state.heavy.run(graph_answer, body, settings, in_process=True))
 
 
 def find_example(request: Request, slug: str) -> Example:
