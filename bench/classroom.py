@@ -5,6 +5,8 @@ lecturer starts it: one worker, the defaults, on a free port of loopback.
     python bench/classroom.py --quick                # small numbers: a smoke test
     python bench/classroom.py --compare /tmp/before  # the same waves on another
                                                      # checkout first, then side by side
+    python bench/classroom.py --compare-env CHAINRULE_HEAVY_PROCESSES=0
+                                                     # threads first, then processes
 
 Waves (sizes are options):
   same-link   N students open the same /graph link of a 2-8-1 network (about
@@ -212,18 +214,23 @@ async def run_waves(base, args) -> list[Wave]:
         link = graph_link(small)
         files = await page_files(session, base, link)
         print(f"same-link: the page and {len(files)} files per visit", file=sys.stderr)
-        same, health, stop = Wave("same-link"), Wave("healthz"), asyncio.Event()
-        poller = asyncio.create_task(poll_health(session, health, base, stop))
+        async def with_health(wave: Wave, work):
+            """The wave, with /healthz polled meanwhile (a row of its own)."""
+            health, stop = Wave(f"  healthz during {wave.name}"), asyncio.Event()
+            poller = asyncio.create_task(poll_health(session, health, base, stop))
 
-        async def class_opens():
-            await asyncio.gather(*(visit(session, same, base, link, files, 6)
-                                   for _ in range(args.same_link)))
-            stop.set()
-            await poller
+            async def both():
+                await work
+                stop.set()
+                await poller
 
-        await measured(same, class_opens())
-        health.cpu, health.memory_mib = same.cpu, same.memory_mib
-        waves.append(health)
+            await measured(wave, both())
+            health.cpu, health.memory_mib = wave.cpu, wave.memory_mib
+            waves.append(health)
+
+        same = Wave("same-link")
+        await with_health(same, asyncio.gather(*(visit(session, same, base, link, files, 6)
+                                                 for _ in range(args.same_link))))
 
         wide = mlp(30, seed=1)
         wide_wave = Wave("wide-link")
@@ -244,7 +251,7 @@ async def run_waves(base, args) -> list[Wave]:
             for _ in range(args.big_graph))))
 
         own = Wave("own-expr")
-        await measured(own, asyncio.gather(*(
+        await with_health(own, asyncio.gather(*(
             fetch(session, own, "POST", base + "/api/graph", mlp(8, seed=100 + i))
             for i in range(args.own_expr))))
 
@@ -266,12 +273,12 @@ async def run_waves(base, args) -> list[Wave]:
 
 
 @contextmanager
-def serving(root: Path):
+def serving(root: Path, env: dict[str, str] | None = None):
     """`chainrule serve` (python -m app serve: one worker, the defaults) of the
-    checkout at `root`, on a free port, with a scratch database."""
+    checkout at `root`, on a free port, with a scratch database, and `env`."""
     port = free_port()
     scratch = Path(tempfile.mkdtemp(prefix="chainrule-classroom-"))
-    env = {**os.environ, "CHAINRULE_DATABASE": str(scratch / "graphs.db")}
+    env = {**os.environ, **(env or {}), "CHAINRULE_DATABASE": str(scratch / "graphs.db")}
     with open(scratch / "server.log", "wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host",
                                     "127.0.0.1", "--port", str(port)], cwd=root, env=env,
@@ -287,8 +294,8 @@ def serving(root: Path):
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def measure(root: Path, args) -> list[Wave]:
-    with serving(root) as base:
+def measure(root: Path, args, env: dict[str, str] | None = None) -> list[Wave]:
+    with serving(root, env) as base:
         waves = asyncio.run(run_waves(base, args))
     for wave in waves:
         for error in wave.errors[:3]:
@@ -335,14 +342,19 @@ def main(argv=None) -> int:
     parser.add_argument("--compare", type=Path, metavar="DIR",
                         help="another checkout (e.g. `git archive` of the old commit) to "
                              "measure first, with the same waves")
+    parser.add_argument("--compare-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="measure first with this environment (e.g. "
+                             "CHAINRULE_HEAVY_PROCESSES=0), then without, side by side")
     args = parser.parse_args(argv)
     if args.quick:
         args.same_link, args.wide_link, args.big_graph = 20, 10, 4
         args.own_expr, args.mix, args.mix_clients = 10, 100, 10
-    before = measure(args.compare.resolve(), args) if args.compare else None
+    baseline_env = dict(item.split("=", 1) for item in args.compare_env)
+    before = measure(args.compare.resolve() if args.compare else HERE, args, baseline_env) \
+        if args.compare or baseline_env else None
     after = measure(HERE, args)
     if before:
-        print(f"before: {args.compare}    after: {HERE}")
+        print(f"before: {args.compare or HERE} {' '.join(args.compare_env)}    after: {HERE}")
         print(compared(before, after))
     else:
         print(table([wave.row() for wave in after]))

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from own_loop import run_in_own_loop
 from fastapi.testclient import TestClient
 
 from app.cache import AnswerCache, make_answer
@@ -53,7 +54,7 @@ def test_concurrent_identical_requests_run_the_builder_once():
         answers = await asyncio.gather(*waiting)
         return cache, started, answers
 
-    cache, started, answers = asyncio.run(scenario())
+    cache, started, answers = run_in_own_loop(scenario)
     assert cache.builds == 1 and len(started) == 1
     assert all(answer is answers[0] for answer in answers)
 
@@ -72,7 +73,7 @@ def test_a_failed_build_fails_every_waiter_and_is_not_kept():
         again = await asyncio.gather(cache.get_or_build("k", build), return_exceptions=True)
         return cache, calls, results + again
 
-    cache, calls, results = asyncio.run(scenario())
+    cache, calls, results = run_in_own_loop(scenario)
     assert all(isinstance(r, ValueError) for r in results)
     assert len(calls) == 2 and len(cache) == 0   # once for the five, once after
 
@@ -130,7 +131,7 @@ def test_concurrent_identical_posts_build_one_document(tmp_path, monkeypatch):
             release.set()
             return await asyncio.gather(*posts)
 
-    responses = asyncio.run(scenario())
+    responses = run_in_own_loop(scenario)
     assert [r.status_code for r in responses] == [200] * 12
     assert len({r.content for r in responses}) == 1
     assert len(built) == 1 and application.state.answers.builds == 1

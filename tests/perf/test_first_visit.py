@@ -6,21 +6,15 @@ for the page only (everything else has an immutable, content-hashed URL)."""
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from live_server import running_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from classroom import graph_link, mlp  # noqa: E402  the bench's 2-8-1 network
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +25,9 @@ def served(log: Path, since: int) -> list[str]:
     return [line.split('"')[1] for line in text.splitlines() if line.count('"') >= 2]
 
 
-def test_first_visit_is_few_small_requests_and_the_second_asks_only_for_the_page():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is not installed (tests/run.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
+def test_first_visit_is_few_small_requests_and_the_second_asks_only_for_the_page(browser):
     link = graph_link(mlp(8))
-    with running_server() as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with running_server() as base:
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         page = context.new_page()
         finished = []
@@ -50,7 +39,6 @@ def test_first_visit_is_few_small_requests_and_the_second_asks_only_for_the_page
         wire = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
                    for r in finished)
         urls = [r.url.removeprefix(base) for r in finished]
-        print(urls, wire)
         assert len(finished) <= 12, urls
         assert wire <= 400 * 1024, (wire, urls)
         assert not [u for u in urls if u.startswith("/api/")], urls  # embedded: not fetched
@@ -62,7 +50,7 @@ def test_first_visit_is_few_small_requests_and_the_second_asks_only_for_the_page
         again.wait_for_selector("body[data-ready='1']")
         again.wait_for_load_state("networkidle")
         time.sleep(0.2)  # the access log is written after the answer
-        browser.close()
+        context.close()
         asked = served(base.log, logged)
     print(f"first visit: {len(urls)} requests, {wire / 1024:.0f} KiB; second: {asked}")
     assert len(asked) == 1 and asked[0].startswith("GET /graph?"), asked

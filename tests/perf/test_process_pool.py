@@ -9,6 +9,7 @@ import time
 
 import httpx
 import pytest
+from own_loop import run_in_own_loop
 from fastapi import HTTPException
 
 from app.config import Settings
@@ -24,7 +25,7 @@ def test_a_job_runs_in_another_process():
         jobs = ProcessJobs(1)
         return await jobs.run(os.getpid), jobs.pids()
 
-    child, pids = asyncio.run(scenario())
+    child, pids = run_in_own_loop(scenario)
     assert child != os.getpid() and pids == [child]
 
 
@@ -40,7 +41,7 @@ def test_a_worker_killed_mid_job_fails_that_job_with_503_and_the_next_succeeds()
             await job
         return failed.value, await jobs.run(pow, 2, 10), pid, jobs.pids()
 
-    error, after, killed, pids = asyncio.run(scenario())
+    error, after, killed, pids = run_in_own_loop(scenario)
     assert error.status_code == 503 and "stopped in the middle" in error.detail
     assert error.headers == {"Retry-After": "1"}
     assert after == 1024 and killed not in pids
@@ -64,7 +65,7 @@ def test_post_graph_answers_503_when_its_worker_dies_and_200_after(tmp_path):
             again = await client.post("/api/graph", json=big)
             return failed, again
 
-    failed, again = asyncio.run(scenario())
+    failed, again = run_in_own_loop(scenario)
     assert failed.status_code == 503 and failed.headers["retry-after"] == "1"
     assert "stopped in the middle" in failed.json()["detail"]["message"]
     assert again.status_code == 200 and len(again.json()["nodes"]) > 1000
@@ -84,7 +85,7 @@ def test_past_the_queue_a_heavy_request_is_refused_at_once():
         heavy._semaphore.release()                # the job ends: the two in line run
         return refused.value, await asyncio.gather(*waiting)
 
-    refused, done = asyncio.run(scenario())
+    refused, done = run_in_own_loop(scenario)
     assert refused.status_code == 503 and refused.headers == {"Retry-After": "2"}
     assert "2 heavy requests are waiting" in refused.detail
     assert done == [1, 2]
