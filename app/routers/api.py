@@ -95,11 +95,6 @@ def limits_of(settings: Settings) -> Limits:
                   max_depth=settings.max_depth)
 
 
-def document_response(document: Document) -> Response:
-    """Strict JSON with `pass` keys, straight from the schema's serializer."""
-    return Response(document.to_json(), media_type="application/json")
-
-
 def graph_document(request: GraphRequest, settings: Settings) -> Document:
     parsed = parse(request.source, request.values, request.data, limits_of(settings))
     return document_of_parsed(parsed, title=request.title, labels=request.labels)

@@ -15,7 +15,6 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from app.cache import answer_response, content_key, make_answer, with_debug
-
 from app.url_state import Key, decode, page_table, player_keys
 from app.vendor import D3, KATEX, KATEX_CSS
 from engine.ops import function_list

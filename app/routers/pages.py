@@ -42,9 +42,8 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from typing import Any
-
 from functools import wraps
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from own_loop import run_in_own_loop
 from fastapi.testclient import TestClient
+from own_loop import run_in_own_loop
 
 from app.cache import AnswerCache, make_answer
 from app.config import Settings

@@ -9,8 +9,8 @@ import time
 
 import httpx
 import pytest
-from own_loop import run_in_own_loop
 from fastapi import HTTPException
+from own_loop import run_in_own_loop
 
 from app.config import Settings
 from app.main import create_app
