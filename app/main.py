@@ -26,6 +26,8 @@ async def lifespan(app: FastAPI):
     if processes is not None:
         processes.start()
     yield
+    if processes is not None:
+        processes.shutdown()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

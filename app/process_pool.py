@@ -6,8 +6,10 @@ hundreds of milliseconds at a time, and every page, static file and
 The pool is made on first use (a server that never builds a document never
 starts one), sized to the cores this process may run on, its workers are
 spawned, not forked (the server has threads), and it is one per process:
-apps made in the same process (tests) share it, and it ends with the
-process. A worker that dies in the
+apps made in the same process (tests) share it. It ends with the server
+(`shutdown`, from the app's lifespan); a worker whose server went away
+without that (killed) notices within a second and exits, so no worker
+outlives its server. A worker that dies in the
 middle of a job (killed, out of memory) breaks the pool: the request gets a
 503 that says so, the pool is made anew, and the next request succeeds.
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, TypeVar
@@ -37,6 +41,16 @@ def cores() -> int:
 _POOLS: dict[int, ProcessPoolExecutor] = {}  # size → the pool of this process
 
 
+def _exit_with(parent: int) -> None:
+    """In a worker: exit as soon as the server that started it is gone."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="watch-server").start()
+
+
 class ProcessJobs:
     def __init__(self, processes: int):
         self.processes = processes
@@ -48,7 +62,8 @@ class ProcessJobs:
     def _executor(self) -> ProcessPoolExecutor:
         if self.processes not in _POOLS:
             _POOLS[self.processes] = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("spawn"))
+                self.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with, initargs=(os.getpid(),))
         return _POOLS[self.processes]
 
     async def run(self, work: Callable[..., T], *args) -> T:
@@ -71,6 +86,12 @@ class ProcessJobs:
         pool = self._executor()
         for _ in range(self.processes - len(pool._processes or {})):
             pool.submit(os.getpid)
+
+    def shutdown(self) -> None:
+        """Stop this process's pool (its workers finish their job and exit)."""
+        pool = _POOLS.pop(self.processes, None)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def pids(self) -> list[int]:
         """The worker processes running now (for tests and benchmarks)."""

@@ -89,3 +89,34 @@ def test_past_the_queue_a_heavy_request_is_refused_at_once():
     assert refused.status_code == 503 and refused.headers == {"Retry-After": "2"}
     assert "2 heavy requests are waiting" in refused.detail
     assert done == [1, 2]
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_no_worker_outlives_a_killed_server():
+    import json
+    import urllib.request
+
+    from live_server import running_server
+
+    body = json.dumps(SIMPLE).encode()
+    with running_server() as base:
+        request = urllib.request.Request(base + "/api/graph", data=body,
+                                         headers={"content-type": "application/json"})
+        assert urllib.request.urlopen(request).status == 200
+        workers = [pid for pid in base.process_ids() if pid != base.pid]
+        assert workers  # the pool's processes (and multiprocessing's resource tracker)
+        os.kill(base.pid, signal.SIGKILL)
+        for _ in range(100):  # each worker looks for its server once a second
+            alive = [pid for pid in workers if running(pid)]
+            if not alive:
+                break
+            time.sleep(0.1)
+    assert alive == []
