@@ -25,9 +25,7 @@ async def lifespan(app: FastAPI):
     processes = app.state.heavy.processes
     if processes is not None:
         processes.start()
-    yield
-    if processes is not None:
-        processes.shutdown()
+    yield  # the pool is the process's, shared by its apps: it ends with the process
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -7,8 +7,8 @@ The pool is made on first use (a server that never builds a document never
 starts one), sized to the cores this process may run on, its workers are
 spawned, not forked (the server has threads), and it is one per process:
 apps made in the same process (tests) share it. It ends with the server
-(`shutdown`, from the app's lifespan); a worker whose server went away
-without that (killed) notices within a second and exits, so no worker
+process (concurrent.futures stops it at exit); a worker whose server went
+away without that (killed) notices within a second and exits, so no worker
 outlives its server. A worker that dies in the
 middle of a job (killed, out of memory) breaks the pool: the request gets a
 503 that says so, the pool is made anew, and the next request succeeds.
@@ -86,12 +86,6 @@ class ProcessJobs:
         pool = self._executor()
         for _ in range(self.processes - len(pool._processes or {})):
             pool.submit(os.getpid)
-
-    def shutdown(self) -> None:
-        """Stop this process's pool (its workers finish their job and exit)."""
-        pool = _POOLS.pop(self.processes, None)
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
 
     def pids(self) -> list[int]:
         """The worker processes running now (for tests and benchmarks)."""
