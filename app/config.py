@@ -37,6 +37,12 @@ class Settings(BaseModel):
     examples: list[Path] = Field([], description="Lecture example files or folders")
     static_dir: Path = Field(default_factory=paths.static_dir)
     templates_dir: Path = Field(default_factory=paths.templates_dir)
+    cache_bytes: int = 64 * 2**20    # per worker: documents and pages kept (app/cache.py)
+    bundle_modules: bool = True      # one script per page; False: the readable modules (dev)
+    heavy_processes: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)),
+                                 description="documents built in this many worker processes "
+                                             "per server worker; 0: in threads")
+    max_waiting_heavy_jobs: int = 256  # queued past this, a heavy request gets 503 at once
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -76,21 +76,36 @@ class BodyLimit:
 
 
 class HeavyJobs:
-    """A per-process gate in front of the thread pool for expensive work."""
+    """A per-process gate in front of the pools for expensive work: at most
+    `max_jobs` run at once; past `max_waiting` requests queued, the next is
+    refused at once (503 with Retry-After) rather than after `queue_seconds`.
+    Jobs `in_process` run in `processes` (app/process_pool.py), when given."""
 
-    def __init__(self, max_jobs: int, queue_seconds: float, time_limit: float):
+    def __init__(self, max_jobs: int, queue_seconds: float, time_limit: float,
+                 processes=None, max_waiting: int | None = None):
         self.max_jobs, self.queue_seconds, self.time_limit = max_jobs, queue_seconds, time_limit
+        self.processes, self.max_waiting, self.waiting = processes, max_waiting, 0
         self._semaphore: asyncio.Semaphore | None = None
 
-    async def run(self, work: Callable[..., T], *args) -> T:
+    async def run(self, work: Callable[..., T], *args, in_process: bool = False) -> T:
         if self._semaphore is None:  # made inside the running loop
             self._semaphore = asyncio.Semaphore(self.max_jobs)
+        if self.max_waiting is not None and self._semaphore.locked() and \
+                self.waiting >= self.max_waiting:
+            raise HTTPException(503, f"the server is busy: {self.waiting} heavy requests are "
+                                     "waiting already; retry in a moment",
+                                headers={"Retry-After": "2"})
+        self.waiting += 1
         try:
             await asyncio.wait_for(self._semaphore.acquire(), self.queue_seconds)
         except asyncio.TimeoutError:
             raise HTTPException(503, "the server is busy with other heavy requests: retry in "
                                      "a moment", headers={"Retry-After": "2"}) from None
+        finally:
+            self.waiting -= 1
         try:
+            if in_process and self.processes is not None:
+                return await self.processes.run(work, *args)
             return await run_in_threadpool(work, *args)
         finally:
             self._semaphore.release()

@@ -39,7 +39,8 @@ class SecurityHeaders:
                 ]
                 if not embeddable:
                     headers.append((b"x-frame-options", b"SAMEORIGIN"))
-                if scope["path"].startswith("/static/js/"):
+                if scope["path"].startswith("/static/js/") and \
+                        not any(k.lower() == b"cache-control" for k, _ in headers):
                     # Modules imported by main.js carry no version in their URL:
                     # the browser must revalidate them (cheap: ETag / 304).
                     headers.append((b"cache-control", b"no-cache"))

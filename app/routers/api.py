@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
+from app.cache import Answer, answer_response, content_key, make_answer
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
 from app.svg_export import ExportError, render_svg
@@ -105,15 +106,25 @@ def limits_of(settings: Settings) -> Limits:
                   max_depth=settings.max_depth)
 
 
-def document_response(document: Document) -> Response:
-    """Strict JSON with `pass` keys, straight from the schema's serializer."""
-    return Response(document.to_json(), media_type="application/json")
-
-
 def graph_document(request: GraphRequest, settings: Settings) -> Document:
     parsed = parse(request.source, request.values, request.data, limits_of(settings))
     return document_of_parsed(parsed, title=request.title, labels=request.labels,
                               check=request.check, tangent=request.tangent)
+
+
+def graph_answer(request: GraphRequest, settings: Settings) -> Answer:
+    """The document of a request as a cacheable answer (run as a heavy job)."""
+    return make_answer(graph_document(request, settings).to_json(), "application/json")
+
+
+async def document_answer(app, body: GraphRequest) -> Answer:
+    """POST /api/graph's answer for `body`, computed once per worker (app/cache.py):
+    the /graph page of the same form embeds the same bytes."""
+    settings = app.state.settings
+    key = content_key("graph", body.model_dump(), settings.max_source_chars,
+                      settings.max_nodes, settings.max_depth)
+    return await app.state.answers.get_or_build(
+        key, lambda: app.state.heavy.run(graph_answer, body, settings, in_process=True))
 
 
 def find_example(request: Request, slug: str) -> Example:
@@ -137,13 +148,20 @@ async def example_json(request: Request, slug: str) -> str:
     return await run_in_threadpool(cached_example_json, request.app, example)
 
 
+async def example_answer(request: Request, slug: str) -> Answer:
+    example = find_example(request, slug)
+    app = request.app
+    return await app.state.answers.get_or_build(
+        content_key("example", example.slug, example.source, example.values),
+        lambda: run_in_threadpool(lambda: make_answer(cached_example_json(app, example),
+                                                      "application/json")))
+
+
 @router.post("/graph", response_model=Document,
              responses={**_ERRORS, 503: {"model": ErrorBody, "description": "Busy: retry"}})
-async def post_graph(body: GraphRequest, request: Request,
-                     settings: Settings = Depends(get_settings)) -> Response:
+async def post_graph(body: GraphRequest, request: Request) -> Response:
     """Parse a source, run the forward and backward passes, answer the document."""
-    document = await request.app.state.heavy.run(graph_document, body, settings)
-    return document_response(document)
+    return answer_response(request, await document_answer(request.app, body))
 
 
 @router.post("/inputs", response_model=InputsFound, responses=_ERRORS)
@@ -192,5 +210,5 @@ async def get_example_svg(slug: str, request: Request,
 @router.get("/examples/{slug}", response_model=Document,
             responses={404: {"model": ErrorBody, "description": "No such example"}})
 async def get_example(slug: str, request: Request) -> Response:
-    """The document of one course example."""
-    return Response(await example_json(request, slug), media_type="application/json")
+    """The document of one course example (ETag: a reload costs a 304)."""
+    return answer_response(request, await example_answer(request, slug))

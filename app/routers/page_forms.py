@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
-from app.routers.api import GraphRequest, graph_document
+from app.routers.api import GraphRequest, document_answer
 from app.url_state import FORM, decode, encode, number_text
 from engine import ParseError
 
@@ -57,9 +58,10 @@ def values_of(form: dict[str, Any]) -> tuple[dict[str, float], dict | None]:
     return values, None
 
 
-def graph_of(request: Request, form: dict[str, Any]) -> tuple[dict | None, dict | None]:
+async def graph_of(request: Request, form: dict[str, Any]) -> tuple[dict | None, dict | None]:
     """(document, None) or (None, error) for the form's source, as POST /api/graph
-    would answer it; the error has the API's shape: message, line, column."""
+    answers it (the same cached answer); the error has the API's shape:
+    message, line, column."""
     if not form["source"].strip():
         return None, None
     values, error = values_of(form)
@@ -68,13 +70,13 @@ def graph_of(request: Request, form: dict[str, Any]) -> tuple[dict | None, dict 
     try:
         body = GraphRequest(source=form["source"], values=values, data=form["data"],
                             labels=form["labels"], title=form["title"])
-        document = graph_document(body, request.app.state.settings)
+        answer = await document_answer(request.app, body)
     except ParseError as exc:
         return None, {"message": exc.message, "line": exc.line, "column": exc.column}
     except ValidationError as exc:
         return None, {"message": "; ".join(e["msg"] for e in exc.errors()[:3]),
                       "line": 0, "column": 0}
-    return json.loads(document.to_json()), None
+    return await run_in_threadpool(json.loads, answer.body), None
 
 
 def inputs_of(document: dict | None, form: dict[str, Any]) -> list[dict[str, Any]]:

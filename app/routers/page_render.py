@@ -1,15 +1,20 @@
 """How a page is rendered: the templates, static URLs with a content hash,
-and the context every page has (its name, large text, its URL-state table)."""
+the context every page has (its name, large text, its URL-state table), and
+the cache in front of it (a page is a pure function of its path and query
+string: rendered once per worker, app/cache.py)."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
+from app.cache import answer_response, content_key, make_answer, with_debug
 from app.url_state import Key, decode, page_table, player_keys
 from app.vendor import D3, KATEX, KATEX_CSS
 from engine.ops import function_list
@@ -41,10 +46,7 @@ def page_templates(request: Request) -> Jinja2Templates:
     templates = getattr(state, "page_templates", None)
     if templates is None:
         settings = state.settings
-        versions = static_versions(Path(settings.static_dir))
-
-        def static_url(path: str) -> str:
-            return f"/static/{path}?v={versions[path]}"
+        static_url = state.static.url  # ?v=<content hash>: app/static_files.py
 
         templates = Jinja2Templates(directory=str(settings.templates_dir))
         templates.env.globals.update(static_url=static_url, KATEX=KATEX,
@@ -61,3 +63,24 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
             "url_state": page_table(url_keys) if url_keys is not None else None}
     return page_templates(request).TemplateResponse(request, name, base | context,
                                                     status_code=status_code)
+
+
+async def cached_page(request: Request, build: Callable[[], Awaitable[Response]]) -> Response:
+    """The page at this URL, rendered once per worker; a 200 is kept, any other
+    page (a 404: a graph may be saved later) is rendered each time."""
+    testing = "http.response.debug" in request.scope.get("extensions", {})
+
+    async def render_answer():
+        response = await build()
+        answer = await run_in_threadpool(lambda: make_answer(
+            request.app.state.static.bundled_page(response.body), "text/html",
+            response.status_code))
+        if testing:
+            answer = with_debug(answer, {"template": response.template,
+                                         "context": response.context})
+        return answer
+
+    key = content_key("page", request.url.path, request.url.query)
+    answer = await request.app.state.answers.get_or_build(
+        key, render_answer, keep=lambda answer: answer.status == 200)
+    return answer_response(request, answer)

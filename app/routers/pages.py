@@ -39,16 +39,19 @@ target a data input.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+from functools import wraps
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from app.routers.api import cached_example_json, limits_of, summary_of
 from app.routers.page_forms import form_of, graph_of, graph_query, inputs_of, locate, values_of
-from app.routers.page_render import render
+from app.routers.page_render import cached_page, render
 from app.url_state import GRAPH, decode, player_keys, train_keys
 from engine import ParseError, parse
 
@@ -81,9 +84,14 @@ def example_page(request: Request, slug: str, embed: bool):
                    "title": example.title, "edit_url": edit_url}, url_keys=VIEW_KEYS)
 
 
-def graph_page(request: Request, embed: bool):
+async def graph_page(request: Request, embed: bool):
     form = form_of(request)
-    document, error = graph_of(request, form)
+    document, error = await graph_of(request, form)  # POST /api/graph's cached answer
+    return await run_in_threadpool(render_graph_page, request, form, document, error, embed)
+
+
+def render_graph_page(request: Request, form: dict, document: dict | None, error: dict | None,
+                      embed: bool):
     error = locate(error, form["source"])
     title = form["title"] or (document or {}).get("title") or "Your expression"
     return render(request, "embed.html" if embed else "graph.html",
@@ -192,7 +200,16 @@ def train_page(request: Request, slug: str, embed: bool):
                   url_keys=train_keys(setup))
 
 
+def cached(view):
+    """A page view (sync: it renders in a thread) behind the page cache."""
+    @wraps(view)
+    async def cached_view(request: Request, **params):
+        return await cached_page(request, lambda: run_in_threadpool(view, request, **params))
+    return cached_view
+
+
 @router.get("/", response_class=HTMLResponse)
+@cached
 def index(request: Request):
     form = form_of(request)
     return render(request, "index.html",
@@ -206,6 +223,7 @@ def index(request: Request):
 
 def page_and_embed(path: str):
     def register(view):
+        view = view if inspect.iscoroutinefunction(view) else cached(view)
         router.get(path, response_class=HTMLResponse)(view)
         return router.get("/embed" + path, response_class=HTMLResponse)(view)
     return register
@@ -221,8 +239,8 @@ def example(request: Request, slug: str):
 
 
 @page_and_embed("/graph")
-def graph(request: Request):
-    return graph_page(request, embed=is_embed(request))
+async def graph(request: Request):
+    return await cached_page(request, lambda: graph_page(request, embed=is_embed(request)))
 
 
 @page_and_embed("/graph/train")

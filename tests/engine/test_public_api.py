@@ -36,7 +36,8 @@ def _private_reads(tree: ast.AST):
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
                 and not node.attr.startswith("__") \
-                and ast.unparse(node.value) not in ("self", "cls"):
+                and ast.unparse(node.value) not in ("self", "cls") \
+                and ast.unparse(node) != "os._exit":   # documented, as it is
             yield node
         elif isinstance(node, ast.Call) and ast.unparse(node.func) == "getattr" \
                 and len(node.args) > 1 and isinstance(node.args[1], ast.Constant) \

@@ -203,10 +203,13 @@ def test_user_text_in_the_form_is_escaped(client):
 def test_static_urls_carry_a_content_hash(client):
     html = client.get("/examples/simple").text
     urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
-    assert {url.split("?")[0] for url in urls} >= {
-        "/static/js/main.js", "/static/css/app.css",
-        "/static/vendor/katex-0.16.22.min.js", "/static/vendor/katex-0.16.22.min.css",
-        "/static/vendor/d3-7.9.0.min.js"}
+    # The page's modules as one script, its stylesheets as one (app/static_files.py).
+    paths = {url.split("?")[0] for url in urls}
+    assert paths >= {"/static/bundle/vendor~katex-0.16.22.min+css~app+css~export.css",
+                     "/static/vendor/katex-0.16.22.min.js", "/static/vendor/d3-7.9.0.min.js"}
+    scripts = [p for p in paths if p.startswith("/static/bundle/") and p.endswith(".js")]
+    assert len(scripts) == 1 and "+main+export.js" in scripts[0] or scripts == [
+        "/static/bundle/main+export.js"], scripts
     for url in urls:
         assert re.search(r"\?v=[0-9a-f]{10}$", url), url
         assert client.get(url).status_code == 200
@@ -219,7 +222,9 @@ def test_the_page_needs_no_network(client):
         assert not re.search(r'(?:src|href)="(?:https?:)?//', html), path
     css = client.get("/static/vendor/katex-0.16.22.min.css").text
     fonts = re.findall(r"url\(([^)]+)\)", css)
-    assert fonts and all(font.endswith(".woff2") and "//" not in font for font in fonts)
+    # Served with ?v=<content hash> (immutable): app/static_files.py
+    assert fonts and all(font.split("?v=")[0].endswith(".woff2") and "//" not in font
+                         for font in fonts)
     for font in set(fonts):
         assert client.get(f"/static/vendor/{font}").status_code == 200
 

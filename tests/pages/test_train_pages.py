@@ -84,7 +84,9 @@ def test_the_page_runs_its_own_player_not_main_js(client):
     assert re.search(r'\sid="player"', html) and 'data-testid="player"' in html
     assert "js/train/main.js" in html and '"/static/js/main.js' not in html
     assert re.search(r'<script defer src="/static/vendor/uPlot-1\.6\.32\.iife\.min\.js\?v=\w+"></script>', html)
-    assert 'href="/static/vendor/uPlot-1.6.32.min.css?v=' in html
+    # its stylesheets, uPlot's among them, as one (app/static_files.py)
+    assert re.search(r'<link rel="stylesheet" href="/static/bundle/[^"]*vendor~uPlot-1\.6\.32\.min'
+                     r'[+.][^"]*\?v=\w+">', html)
 
 
 def test_no_inline_script_and_no_inline_handler(client):
