@@ -88,6 +88,7 @@ class ProcessJobs:
             pool.submit(os.getpid)
 
     def pids(self) -> list[int]:
-        """The worker processes running now (for tests and benchmarks): this
-        process's only multiprocessing children are its pool's workers."""
-        return [p.pid for p in multiprocessing.active_children()] if self._pool else []
+        """The worker processes running now (for tests and benchmarks)."""
+        pool = self._pool
+        # The executor keeps no public list of its processes.
+        return [p.pid for p in (pool._processes or {}).values()] if pool else []

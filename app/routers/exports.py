@@ -29,12 +29,15 @@ HTML_RESPONSES = {
     404: {"model": ErrorBody, "description": "Not found"},
     422: {"model": ErrorBody, "description": "A bad pass or step"},
 }
-PASS = Query("backward", alias="pass", description="The pass the file opens on")
+PASS = Query(None, alias="pass", description="The pass the file opens on; with neither pass "
+                                             "nor step, forward step 0 (a lecture starts there)")
 STEP = Query(None, ge=0, description="The step it opens on; default: the pass's end")
 
 
-def html_attachment(request: Request, document: Document, pass_: str, step: int | None,
+def html_attachment(request: Request, document: Document, pass_: str | None, step: int | None,
                     filename: str, description: str | None = None) -> Response:
+    if pass_ is None:
+        pass_, step = "forward", step or 0   # the clicker steps on from the start
     settings = request.app.state.settings
     html = offline_html(document, pass_, step, description=description,
                         static_dir=settings.static_dir, templates_dir=settings.templates_dir)
@@ -46,7 +49,7 @@ def html_attachment(request: Request, document: Document, pass_: str, step: int 
 
 @router.get("/examples/{slug}.html", response_class=Response, responses=HTML_RESPONSES)
 async def get_example_html(slug: str, request: Request,
-                           pass_: Literal["forward", "backward"] = PASS,
+                           pass_: Literal["forward", "backward"] | None = PASS,
                            step: int | None = STEP) -> Response:
     """An example as one HTML file that plays offline (opened from disk)."""
     example = find_example(request, slug)
@@ -57,7 +60,7 @@ async def get_example_html(slug: str, request: Request,
 
 @router.get("/graphs/{graph_id}.html", response_class=Response, responses=HTML_RESPONSES)
 def get_graph_html(request: Request, graph_id: str = GRAPH_ID,
-                   pass_: Literal["forward", "backward"] = PASS,
+                   pass_: Literal["forward", "backward"] | None = PASS,
                    step: int | None = STEP) -> Response:
     """A saved graph as one HTML file that plays offline (opened from disk)."""
     document = Document.model_validate_json(load_saved(request, graph_id))

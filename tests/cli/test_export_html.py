@@ -247,3 +247,11 @@ def test_the_app_bundle_is_valid_javascript(tmp_path):
 def test_the_bundler_refuses_what_it_cannot_bundle(tmp_path, modules, reason):
     with pytest.raises(BundleError, match=reason):
         bundle_modules(write_modules(tmp_path, modules), ("main.js",))
+
+
+def test_the_route_opens_at_forward_step_0_unless_told_otherwise(client):
+    """Issue 13: an offline copy opens where a lecture starts."""
+    bare = parse(client.get("/api/examples/simple.html").text)
+    assert json_block(bare, "offline-frame") == {"pass": "forward", "step": 0}
+    told = parse(client.get("/api/examples/simple.html?pass=backward").text)
+    assert json_block(told, "offline-frame") == {"pass": "backward", "step": 7}

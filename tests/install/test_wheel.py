@@ -115,7 +115,8 @@ def test_an_installed_chainrule_serves_its_pages(how, tmp_path):
         assert b'href="/examples/simple"' in index
         # The page's own links to its assets, content hash and all.
         assets = re.findall(rb'(?:src|href)="(/static/[^"]+)"', index)
-        assert any(a.startswith(b"/static/js/") for a in assets), index[:500]
+        assert any(a.startswith((b"/static/js/", b"/static/bundle/")) for a in assets), \
+            index[:500]
         for asset in assets:
             status, kind, body = fetch(base + asset.decode().replace("&amp;", "&"))
             assert status == 200 and body, asset

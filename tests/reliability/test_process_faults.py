@@ -19,9 +19,16 @@ CLIENTS = 4
 
 
 def workers_of(base) -> set[int]:
-    """The uvicorn workers under the server (not multiprocessing's resource tracker)."""
+    """The uvicorn workers: the server's own children (not multiprocessing's
+    resource tracker, nor the workers' document pools, a level further down)."""
     found = set()
-    for pid in base.process_ids()[1:]:
+    children = []
+    for task in Path(f"/proc/{base.pid}/task").iterdir():
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    for pid in children:
         try:
             if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
                 found.add(pid)
