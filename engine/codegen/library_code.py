@@ -71,20 +71,27 @@ def _call(graph: CodeGraph) -> str:
     return f"forward({', '.join(graph.name(i) for i in graph.inputs)})"
 
 
-def _pytorch(graph: CodeGraph) -> list[str]:
-    lines = []
-    for i in graph.inputs:
-        grad = ", requires_grad=True" if i in graph.params else ""
-        lines.append(f"{graph.name(i)} = torch.tensor({literal(graph.nodes[i].data)}, "
-                     f"dtype=torch.float64{grad})")
+def _tensor_script(graph: CodeGraph, declare, backward_note: str, grad_of, value_of) -> list[str]:
+    """Inputs declared, the forward call, backward() on the output, and the
+    JSON line: how PyTorch and chainrule scripts both read."""
+    lines = [declare(i) for i in graph.inputs]
     out = graph.name(graph.output)
     lines.append(f"{out} = {_call(graph)}")
     if graph.params:
-        lines.append(f"{out}.backward()  # fills .grad of every tensor with requires_grad")
+        lines.append(f"{out}.backward()  # {backward_note.format(out=out)}")
         _mark_backward(graph, lines[-1])
-    pairs = _json_pairs(graph, [f"{graph.name(i)}.grad.item()" for i in graph.params])
-    lines.append(f'result = {{"value": {out}.item(), "gradients": {{{pairs}}}}}')
+    pairs = _json_pairs(graph, [grad_of(graph.name(i)) for i in graph.params])
+    lines.append(f'result = {{"value": {value_of(out)}, "gradients": {{{pairs}}}}}')
     return lines
+
+
+def _pytorch(graph: CodeGraph) -> list[str]:
+    def declare(i):
+        grad = ", requires_grad=True" if i in graph.params else ""
+        return (f"{graph.name(i)} = torch.tensor({literal(graph.nodes[i].data)}, "
+                f"dtype=torch.float64{grad})")
+    return _tensor_script(graph, declare, "fills .grad of every tensor with requires_grad",
+                          lambda name: f"{name}.grad.item()", lambda out: f"{out}.item()")
 
 
 def _jax(graph: CodeGraph) -> list[str]:
@@ -105,16 +112,9 @@ def _jax(graph: CodeGraph) -> list[str]:
 
 
 def _chainrule(graph: CodeGraph) -> list[str]:
-    lines = []
-    for i in graph.inputs:
+    def declare(i):
         data = "" if i in graph.params else ", requires_grad=False"
-        lines.append(f"{graph.name(i)} = Value({literal(graph.nodes[i].data)}, "
-                     f"label={json.dumps(graph.keys[i])}{data})")
-    out = graph.name(graph.output)
-    lines.append(f"{out} = {_call(graph)}")
-    if graph.params:
-        lines.append(f"{out}.backward()  # adds d {out} / d node to each node's .grad")
-        _mark_backward(graph, lines[-1])
-    pairs = _json_pairs(graph, [f"{graph.name(i)}.grad" for i in graph.params])
-    lines.append(f'result = {{"value": {out}.data, "gradients": {{{pairs}}}}}')
-    return lines
+        return (f"{graph.name(i)} = Value({literal(graph.nodes[i].data)}, "
+                f"label={json.dumps(graph.keys[i])}{data})")
+    return _tensor_script(graph, declare, "adds d {out} / d node to each node's .grad",
+                          lambda name: f"{name}.grad", lambda out: f"{out}.data")

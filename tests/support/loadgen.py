@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from own_loop import run_in_own_loop
 
 COURSE = ["simple", "add-bias", "practical", "challenge-1", "challenge-2", "linear-regression"]
 
@@ -128,18 +128,4 @@ async def run_load(base: str, requests: int, concurrency: int, seed: int = 0,
 def run_load_blocking(base: str, requests: int, concurrency: int, seed: int = 0) -> LoadReport:
     """run_load from synchronous code, in a thread of its own: the thread that
     calls it may already run an event loop (Playwright's sync API leaves one)."""
-    result: list[LoadReport] = []
-    failure: list[BaseException] = []
-
-    def target():
-        try:
-            result.append(asyncio.run(run_load(base, requests, concurrency, seed)))
-        except BaseException as exc:  # handed to the caller
-            failure.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return result[0]
+    return run_in_own_loop(lambda: run_load(base, requests, concurrency, seed))
