@@ -1,7 +1,7 @@
 /* RevealChainrule: a reveal.js plugin that lets the clicker drive the
    chainrule graphs framed in a deck, so a lecture needs no mouse.
 
-     <script src="https://YOUR-CHAINRULE/deck/reveal-chainrule.js"></script>
+     <script src="(your chainrule server)/deck/reveal-chainrule.js"></script>
      Reveal.initialize({ plugins: [RevealChainrule] });
 
    While the current slide holds a chainrule embed (an <iframe> of
