@@ -38,11 +38,13 @@ __all__ = ["Line", "Program", "compile_graph", "forward_array", "landscape_funct
            "sgd_loop", "split_forward", "value_and_grad", "value_and_grad_array"]
 
 
-def _literal(x: float) -> str:
+def python_literal(x: float, nan: str = "NAN", inf: str = "INF") -> str:
+    """A float as Python reads it back exactly; nan and inf as the given
+    names (the compiled code defines NAN and INF; a script spells them)."""
     if math.isnan(x):
-        return "NAN"
+        return nan
     if math.isinf(x):
-        return "INF" if x > 0 else "(-INF)"
+        return inf if x > 0 else f"(-{inf})"
     return repr(float(x))
 
 
@@ -103,7 +105,7 @@ def compile_graph(output: Value, params: list[str], data: list[str]) -> Program:
             elif node.label in data:
                 names[i] = f"d{data.index(node.label)}"
             else:
-                names[i] = _literal(node.data)  # a constant: written in place
+                names[i] = python_literal(node.data)  # a constant: written in place
             continue
         names[i] = f"n{i}"
         operands = _operands(node, index, names)
@@ -169,7 +171,7 @@ def _operands(node: Value, index, names) -> dict[str, str]:
     if len(children) == 2:
         operands["b"] = names[index[children[1]]]
     if node.arg is not None:
-        operands["k"] = _literal(node.arg)
+        operands["k"] = python_literal(node.arg)
     return operands
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
-import math
 from dataclasses import dataclass, field
 
+from engine.compile import python_literal
 from engine.trace import Trace, record
 from engine.value import Value
 
@@ -21,12 +21,8 @@ MAX_INLINE_DEPTH = 24
 
 
 def literal(x: float) -> str:
-    """A float as Python reads it back exactly; inf and nan as calls."""
-    if math.isnan(x):
-        return 'float("nan")'
-    if math.isinf(x):
-        return 'float("inf")' if x > 0 else '-float("inf")'
-    return repr(float(x))
+    """A float as a script writes it: exactly, inf and nan as calls."""
+    return python_literal(x, nan='float("nan")', inf='float("inf")')
 
 
 def exponent(k: float) -> str:
