@@ -41,7 +41,8 @@ export function layoutGraph(graph) {
   // Innermost boxes first, so that each box's size is known to its parent.
   const depth = (id) => (id === null ? -1 : 1 + depth(levels.get(id).parent));
   const order = [...levels.keys()].sort((a, b) => depth(b) - depth(a));
-  for (const id of order) placeLevel(levels.get(id), graph.edges, levels);
+  const kindOf = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  for (const id of order) placeLevel(levels.get(id), graph.edges, levels, kindOf);
   return compose(levels, graph.edges);
 }
 
@@ -94,13 +95,19 @@ const newLevel = (id, parent) => ({ id, parent, units: [], unitOf: new Map() });
 
 /** Lays out a level's units (sorted into topological order) and keeps the
     result on the level: x, y, bends by 'i>j' of unit indices, sizes. */
-function placeLevel(level, edges, levels) {
+function placeLevel(level, edges, levels, kindOf) {
   const index = new Map(level.units.map((u, i) => [u.id, i]));
   const pairs = [];
   const seen = new Set();
+  const outside = new Map();   // unit index → the kinds of the inputs it takes from outside the box
   for (const edge of edges) {
     const a = level.unitOf.get(edge.source);
     const b = level.unitOf.get(edge.target);
+    if (a === undefined && b === edge.target) {
+      const i = index.get(b);
+      if (!outside.has(i)) outside.set(i, []);
+      outside.get(i).push(kindOf.get(edge.source));
+    }
     if (a === undefined || b === undefined || a === b) continue;
     const key = `${index.get(a)}>${index.get(b)}`;
     if (!seen.has(key)) { seen.add(key); pairs.push([index.get(a), index.get(b)]); }
@@ -111,7 +118,9 @@ function placeLevel(level, edges, levels) {
   level.units = order.map((i) => level.units[i]);
   level.index = new Map(level.units.map((u, i) => [u.id, i]));
   const sizes = level.units.map((u) => (u.box ? boxSize(levels.get(u.id)) : null));
-  Object.assign(level, layered(level.units.map((u) => u.kind), pairs.map(([a, b]) => [position[a], position[b]]), sizes));
+  const outsideKinds = order.map((i) => outside.get(i) || []);
+  Object.assign(level, layered(level.units.map((u) => u.kind), pairs.map(([a, b]) => [position[a], position[b]]),
+    sizes, outsideKinds));
   Object.assign(level, extentOf(level));
 }
 
@@ -140,9 +149,10 @@ function kahn(count, pairs) {
 }
 
 /* --- the layered pass (engine/layout.py's algorithm, on units 0..n-1 in
-   topological order; sizes[i] is a box's {width, half} or null) ------------ */
+   topological order; sizes[i] is a box's {width, half} or null; outside[i]
+   the kinds of the inputs unit i takes from outside its box) ------------- */
 
-function layered(kinds, pairs, sizes) {
+function layered(kinds, pairs, sizes, outside = kinds.map(() => [])) {
   const count = kinds.length;
   const successors = Array.from({ length: count }, () => []);
   const predecessors = Array.from({ length: count }, () => []);
@@ -152,7 +162,7 @@ function layered(kinds, pairs, sizes) {
   for (let child = 0; child < count; child += 1) for (const parent of successors[child]) graphEdges.push([child, parent]);
   const children = Array.from({ length: count }, () => []);
   for (const [child, parent] of pairs) if (!children[parent].includes(child)) children[parent].push(child);
-  const spine = children.map((kids) => spineOf(kids, kinds));
+  const spine = children.map((kids, i) => spineOf(kids, kinds, outside[i]));
   const attached = attachedParameters(kinds, successors, spine, sizes);
   const layer = layersOf(count, predecessors, successors, attached, sizes);
 
@@ -254,14 +264,17 @@ function compareTuples(a, b) {
   return 0;
 }
 
-function spineOf(kids, kinds) {
+/** The input continuing an op's row; null when it comes from outside the
+    box (x into a neuron's w·x): the neuron's w then stands above its op. */
+function spineOf(kids, kinds, outsideKinds) {
   if (!kids.length) return null;
   let best = kids[0];
   for (const c of kids) {
     const [pc, pb] = [SPINE_PREFERENCE[kinds[c]], SPINE_PREFERENCE[kinds[best]]];
     if (pc < pb || (pc === pb && c < best)) best = c;
   }
-  return best;
+  const fromOutside = Math.min(Infinity, ...outsideKinds.map((k) => SPINE_PREFERENCE[k]));
+  return fromOutside <= SPINE_PREFERENCE[kinds[best]] ? null : best;
 }
 
 /** Parameters that feed one op, not as its spine: drawn right above it (never above a box). */
@@ -306,7 +319,7 @@ function offsetsFromParents(children, spine, attached, kinds) {
     const main = spine[parent];
     const ups = kids.filter((c) => c !== main && kinds[c] === 'parameter' && !attached.has(c));
     const downs = kids.filter((c) => c !== main && !ups.includes(c) && !attached.has(c));
-    offsets.set(`${main}>${parent}`, 0);
+    if (main !== null) offsets.set(`${main}>${parent}`, 0);
     [...ups].reverse().forEach((c, j) => offsets.set(`${c}>${parent}`, -(j + 1)));
     downs.forEach((c, j) => offsets.set(`${c}>${parent}`, j + 1));
     kids.filter((c) => attached.get(c) === parent).forEach((c, j) => offsets.set(`${c}>${parent}`, j));
