@@ -28,7 +28,7 @@ export function setupCheckGradient(root, { view, tabs }) {
   const panel = root.querySelector('[data-testid="check-panel"]');
   if (!panel) return;
   const find = (id) => panel.querySelector(`[data-testid="${id}"]`);
-  const [form, select, status, result, flag] = ['check-form', 'check-node', 'check-status', 'check-result', 'check-flag'].map(find);
+  const [select, status, result, flag] = ['check-node', 'check-status', 'check-result', 'check-flag'].map(find);
   let checked = null;      // the checked document, for the document on show
   let checkedFor = null;
 
@@ -81,8 +81,7 @@ export function setupCheckGradient(root, { view, tabs }) {
       : `✓ The backward pass and the finite difference agree to ${errorText(num(check.rel_error))} (under 1e−5).`;
   }
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  panel.querySelector('[data-testid="check-gradient"]').addEventListener('click', async () => {
     const id = Number(select.value);
     status.textContent = 'Checking…';
     const answer = await checkedDocument();

@@ -87,11 +87,11 @@ export function scoreText(score, quizPassList) {
   }).join(' · ');
 }
 
-/** The quiz on the page: the form of _quiz.html, driven by the store. */
+/** The quiz on the page: the box of _quiz.html, driven by the store. */
 export function setupQuiz(root, { store, view }) {
-  const form = root.querySelector('[data-testid="quiz"]');
-  if (!form) return;
-  const find = (id) => form.querySelector(`[data-testid="${id}"]`);
+  const box = root.querySelector('[data-testid="quiz"]');
+  if (!box) return;
+  const find = (id) => box.querySelector(`[data-testid="${id}"]`);
   const [prompt, input, feedback, scoreLine, check, reveal] = ['quiz-question', 'quiz-answer', 'quiz-feedback',
     'quiz-score', 'quiz-check', 'quiz-reveal'].map(find);
   let question = null;
@@ -123,7 +123,7 @@ export function setupQuiz(root, { store, view }) {
 
   function paint(scene, state) {
     const on = asked().length > 0;
-    form.hidden = !on;
+    box.hidden = !on;
     root.classList.toggle('quiz-on', on);
     if (!on) return;
     question = nextQuestion(state);
@@ -147,8 +147,8 @@ export function setupQuiz(root, { store, view }) {
     input.disabled = !question;
     check.disabled = !question;
     reveal.disabled = view.player.index() >= view.player.lastIndex();
-    form.dataset.pass = question ? question.pass : '';
-    form.dataset.step = question ? String(question.step) : '';
+    box.dataset.pass = question ? question.pass : '';
+    box.dataset.step = question ? String(question.step) : '';
     const score = state.score || {};
     scoreLine.textContent = `Score: ${scoreText(score, asked())}`;
     for (const pass of asked()) {
@@ -162,8 +162,7 @@ export function setupQuiz(root, { store, view }) {
     feedback.textContent = text;
   }
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  function submit() {
     if (!question) return;
     const q = question;
     if (misses >= 2) { advance(); return; }   // the answer is on show: Enter goes on
@@ -185,12 +184,14 @@ export function setupQuiz(root, { store, view }) {
       say('answer', `Not yet. The answer is ${fmt(q.expected)}: ${q.full}. Press Enter to go on.`);
     }
     input.select();
-  });
+  }
 
+  check.addEventListener('click', submit);
   reveal.addEventListener('click', () => advance());
 
-  // A clicker sends PageDown and PageUp: in the answer field they still step (reveal, back).
+  // Enter checks; a clicker sends PageDown and PageUp: in the answer field they still step (reveal, back).
   input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') { event.preventDefault(); submit(); }
     if (event.key === 'PageDown') { event.preventDefault(); advance(); }
     if (event.key === 'PageUp') { event.preventDefault(); view.player.stepBack(); }
   });
