@@ -12,10 +12,12 @@ import { errorText } from '../../static/js/check_gradient.js';
 import { requestOf } from '../../static/js/doc_request.js';
 import { comparison, costs, dotName, tangentCount, tangentScene } from '../../static/js/forward_mode.js';
 import { hintOf, isRight, markOf, parseAnswer, questionOf, quizPasses, scoreText, tally, withMark } from '../../static/js/quiz.js';
+import { createPlayer } from '../../static/js/player.js';
 import { passesOf } from '../../static/js/scene.js';
+import { clamp, queryOf, readUrl } from '../../static/js/state.js';
 import { fixtures } from './support.mjs';
 
-const { documents, forwardMode } = fixtures();
+const { documents, forwardMode, tables } = fixtures();
 const simple = documents.simple;
 
 describe('the quiz', () => {
@@ -102,6 +104,38 @@ describe('forward mode', () => {
     assert.equal(end.tangent.get(doc.output), doc.gradients.w);   // exactly: the same products, the same order here
     assert.equal(end.value[doc.output], simple.value);
     assert.equal(end.drawAs, 'forward');
+  });
+
+  test('the player steps forward 0…N, backward 0…M, then forward mode 0…T when the document has it', () => {
+    let state = { pass: 'forward', step: 0, speed: 1 };
+    const store = { get: () => state, update: (patch) => { state = { ...state, ...patch }; } };
+    const player = createPlayer(store);
+    player.setCounts({ forward: 5, backward: 7 });
+    assert.equal(player.lastIndex(), 13);
+    player.setCounts({ forward: 5, backward: 7, tangent: 5 });
+    assert.equal(player.lastIndex(), 19);
+    assert.deepEqual(player.frameAt(13), { pass: 'backward', step: 7 });
+    assert.deepEqual(player.frameAt(14), { pass: 'tangent', step: 0 });
+    player.goTo(13);
+    player.stepForward();
+    assert.deepEqual([state.pass, state.step, player.index()], ['tangent', 0, 14]);
+    player.toEnd();
+    assert.deepEqual([state.pass, state.step], ['tangent', 5]);
+    player.stepForward();   // the last frame: nothing further
+    assert.deepEqual([state.pass, state.step], ['tangent', 5]);
+    player.stepBack();
+    player.goTo(14);
+    player.stepBack();
+    assert.deepEqual([state.pass, state.step], ['backward', 7]);
+  });
+
+  test('pass=tangent&seed=w is read, kept with forward mode\'s document, and forward without it', () => {
+    const state = readUrl('http://localhost/examples/simple?pass=tangent&seed=w&step=3&quiz=1&score=backward:1-0', tables.example);
+    assert.deepEqual([state.pass, state.seed, state.step, state.quiz, state.score], ['tangent', 'w', 3, '1', { backward: '1-0' }]);
+    assert.deepEqual(clamp(state, tables.example, { forward: 5, backward: 7, tangent: 5 }).pass, 'tangent');
+    const plain = clamp(state, tables.example, { forward: 5, backward: 7 });
+    assert.deepEqual([plain.pass, plain.step], ['forward', 3]);
+    assert.equal(queryOf(state, tables.example), 'pass=tangent&step=3&quiz=1&score=backward:1-0&seed=w');
   });
 
   test('the costs: n forward-mode passes against one reverse pass', () => {
