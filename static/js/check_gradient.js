@@ -6,9 +6,8 @@
    or abs, catastrophic cancellation). Pick a node in the list, or click it
    in the graph while the tab is open. */
 
-import { postGraph } from './api.js';
 import { exact, fmt, num, primeOf } from './format.js';
-import { hasServer, requestOf } from './doc_request.js';
+import { requestOf } from './doc_request.js';
 
 export const FLAG_ABOVE = 1e-5;   // engine/check.py FLAG_ABOVE
 
@@ -24,7 +23,7 @@ export function checkable(doc) {
   return doc.nodes.filter((n) => n.requires_grad && n.grad !== null && n.grad !== undefined);
 }
 
-export function setupCheckGradient(root, { view, tabs }) {
+export function setupCheckGradient(root, { view, tabs, post }) {
   const panel = root.querySelector('[data-testid="check-panel"]');
   if (!panel) return;
   const find = (id) => panel.querySelector(`[data-testid="${id}"]`);
@@ -47,11 +46,13 @@ export function setupCheckGradient(root, { view, tabs }) {
     const doc = view.doc;
     if (checkedFor === doc && checked) return { document: checked };
     const request = requestOf(doc);
-    if (!hasServer()) return { error: { message: 'the check runs on the chainrule server, and this copy has none' } };
+    if (!post) return { error: { message: 'the check runs on the chainrule server, and this copy has none' } };
     if (!request) return { error: { message: 'this graph has no source to check' } };
-    const answer = await postGraph({ ...request, check: true });   // asked once per document
-    if (answer.document) { checked = answer.document; checkedFor = doc; }
-    return answer;
+    const answer = await post('/api/graph', { ...request, check: true });   // asked once per document
+    if (answer.error) return answer;
+    checked = answer.body;
+    checkedFor = doc;
+    return { document: checked };
   }
 
   function show(node, check) {

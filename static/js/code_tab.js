@@ -6,8 +6,7 @@
    by its slug, so that its training loop comes too. A copy with no server
    (offline, a notebook's frame) says so instead of failing. */
 
-import { postJSON } from './api.js';
-import { hasServer, requestOf } from './doc_request.js';
+import { requestOf } from './doc_request.js';
 
 /** The course example a page shows (/examples/simple, /embed/examples/simple), or null. */
 export function exampleSlug(pathname) {
@@ -64,7 +63,7 @@ export function setupBoardTabs(root) {
   return { onSelect: (listener) => listeners.push(listener), select };
 }
 
-export function setupCodeTab(root, { view, tabs }) {
+export function setupCodeTab(root, { view, tabs, post }) {
   const panel = root.querySelector('[data-testid="code-panel"]');
   if (!panel) return;
   const status = panel.querySelector('[data-testid="code-status"]');
@@ -86,7 +85,7 @@ export function setupCodeTab(root, { view, tabs }) {
   }
 
   async function fetchCode(lang) {
-    if (!hasServer()) {
+    if (!post) {
       status.textContent = 'The code comes from the chainrule server, and this copy has none: '
         + 'open the graph on a running chainrule (chainrule serve) to see it.';
       return;
@@ -101,7 +100,7 @@ export function setupCodeTab(root, { view, tabs }) {
       return;
     }
     status.textContent = `Writing the ${lang} script…`;
-    const answer = await postJSON('/api/code', request, { retries: 2 });
+    const answer = await post('/api/code', request, { retries: 2 });
     if (view.doc !== doc) return;
     if (answer.error) {
       status.textContent = `No ${lang} script: ${answer.error.message}.`;

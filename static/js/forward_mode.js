@@ -7,9 +7,8 @@
    compares the cost: n inputs need n forward-mode passes where one reverse
    pass gives every gradient. */
 
-import { postGraph } from './api.js';
 import { fmt, num } from './format.js';
-import { hasServer, parametersOf, requestOf } from './doc_request.js';
+import { parametersOf, requestOf } from './doc_request.js';
 import { sceneOf } from './scene.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -97,31 +96,32 @@ export function comparison(doc) {
 }
 
 /** The document with forward mode seeded at `seed` (an input's name; the
-    first parameter when empty), or {error}. */
-export async function withTangent(doc, seed) {
+    first parameter when empty), or {error}. `post` is api.js's postJSON,
+    null where there is no server (teach.js). */
+export async function withTangent(doc, seed, post) {
   const request = requestOf(doc);
   if (!request) return { error: { message: 'this graph has no source to ask the server with' } };
-  if (!hasServer()) return { error: { message: 'forward mode needs the chainrule server; this copy has none' } };
+  if (!post) return { error: { message: 'forward mode needs the chainrule server; this copy has none' } };
   const name = seed || (parametersOf(doc)[0] || {}).name;
   if (!name) return { error: { message: 'this graph has no input to seed' } };
-  const answer = await postGraph({ ...request, tangent: { [name]: 1 } });
-  return answer.error ? answer : { document: answer.document, seed: name };
+  const answer = await post('/api/graph', { ...request, tangent: { [name]: 1 } });
+  return answer.error ? answer : { document: answer.body, seed: name };
 }
 
 /** Tangent labels on the nodes (ẇ = 1) and the closing comparison. */
-export function setupForwardMode(root, { store, view }) {
+export function setupForwardMode(root, { store, view, post }) {
   const button = root.querySelector('[data-testid="pass-tangent"]');
   const box = root.querySelector('[data-testid="forward-mode"]');
   const status = root.querySelector('[data-testid="forward-mode-status"]');
   const summary = root.querySelector('[data-testid="forward-mode-summary"]');
   const seedSelect = root.querySelector('[data-testid="tangent-seed"]');
   if (!button || !box) return;
-  if (!hasServer()) button.hidden = true;
+  if (!post) button.hidden = true;
 
   async function open(seed) {
     const doc = view.doc;
     status.textContent = 'Asking for forward mode…';
-    const answer = await withTangent(doc, seed);
+    const answer = await withTangent(doc, seed, post);
     if (answer.error) {
       status.textContent = `Forward mode is not available: ${answer.error.message}.`;
       return;

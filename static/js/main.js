@@ -36,7 +36,7 @@ async function start() {
   // The page's table says which keys it has: the form's (on / and /graph), the player's.
   const table = readTable();
   const initial = readUrl(location.href, table);
-  const doc = root ? await openingDocument(readJson('graph-document'), initial) : null;
+  const doc = root ? await openingDocument(readJson('graph-document'), initial, postJSON) : null;
   const store = createStore(table, initial);
   let view = null;
   // A framed view speaks to its deck (embed_protocol.js); elsewhere the keys stay here.
@@ -44,7 +44,7 @@ async function start() {
   if (root) {
     if (initial.controls === false) root.classList.add('no-controls');
     view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
-    setupTeaching(root, { store, view });
+    setupTeaching(root, { store, view, post: postJSON });
     if (doc) view.load(doc);
     jumpAfterEachStep(store);
     setupFullscreen(root);
