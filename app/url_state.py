@@ -39,6 +39,8 @@ from engine.datasets import MAX_ROWS
 from engine.training import MAX_STEPS
 
 PASSES = ("forward", "backward")
+PLAYER_PASSES = PASSES + ("tangent",)  # the player's forward-mode pass (static/js/forward_mode.js)
+QUIZZES = ("1", "both", "forward", "backward")  # quiz=1 asks in both passes
 SPEEDS = (0.5, 1, 2, 4)
 ORDERS = ("random", "cyclic")
 THEMES = ("dark", "light", "contrast")
@@ -90,13 +92,18 @@ FORM = (
 )
 
 PLAYER = (
-    Key("pass", "choice", "forward", "player", choices=PASSES, always=True),
+    Key("pass", "choice", "forward", "player", choices=PLAYER_PASSES, always=True),
     # at most the pass's length, which only the document on show knows
     Key("step", "int", 0, "player", min=0, always=True,
         doc="the steps of the pass done (numbering in static/js/state.js)"),
     Key("speed", "choice", 1, "player", choices=SPEEDS),
     Key("big", "flag", False, "player", doc="large text and high contrast"),
     Key("runs", "int", 1, "player", min=1, max=MAX_RUNS, doc="backward() runs so far"),
+    Key("quiz", "choice", None, "player", choices=QUIZZES,
+        doc="predict mode: the passes whose steps are asked (static/js/quiz.js)"),
+    Key("score", "pairs", {}, "player",
+        doc="the quiz's marks, a character per step: forward:1-0 (right, not asked, missed)"),
+    Key("seed", "text", "", "player", doc="the input forward mode seeds with 1 (pass=tangent)"),
 )
 
 EMBED = (

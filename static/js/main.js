@@ -10,6 +10,7 @@ import { setupForm } from './form.js';
 import { createStore, readTable, readUrl } from './state.js';
 import { jumpAfterEachStep } from './motion.js';
 import { setupThemeToggle } from './theme.js';
+import { openingDocument, setupTeaching } from './teach.js';
 import { setupFullscreen } from './fullscreen.js';
 import { createView } from './view.js';
 
@@ -29,12 +30,13 @@ async function nameMissingValues(empty, state) {
     + '(1 for now), then press “Draw the graph”.';
 }
 
-function start() {
+async function start() {
   const root = document.getElementById('player');
   const form = document.getElementById('expression-form');
   // The page's table says which keys it has: the form's (on / and /graph), the player's.
   const table = readTable();
   const initial = readUrl(location.href, table);
+  const doc = root ? await openingDocument(readJson('graph-document'), initial, postJSON) : null;
   const store = createStore(table, initial);
   let view = null;
   // A framed view speaks to its deck (embed_protocol.js); elsewhere the keys stay here.
@@ -42,7 +44,7 @@ function start() {
   if (root) {
     if (initial.controls === false) root.classList.add('no-controls');
     view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
-    const doc = readJson('graph-document');
+    setupTeaching(root, { store, view, post: postJSON });
     if (doc) view.load(doc);
     jumpAfterEachStep(store);
     setupFullscreen(root);

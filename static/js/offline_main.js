@@ -9,6 +9,7 @@ import { setupEmbedProtocol } from './embed_protocol.js';
 import { createStore, readTable, readUrl } from './state.js';
 import { jumpAfterEachStep } from './motion.js';
 import { setupThemeToggle } from './theme.js';
+import { setupTeaching } from './teach.js';
 import { setupFullscreen } from './fullscreen.js';
 import { createView } from './view.js';
 
@@ -34,6 +35,7 @@ function start() {
   if (initial.controls === false) root.classList.add('no-controls');
   let protocol = { atEdge: () => false };   // a framed copy speaks to its deck
   const view = createView(root, store, { atEdge: (direction) => protocol.atEdge(direction) });
+  setupTeaching(root, { store, view });
   view.load(doc);
   jumpAfterEachStep(store);
   setupFullscreen(root);

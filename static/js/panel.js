@@ -42,6 +42,7 @@ function explain(doc, passes, scene) {
   const output = doc.nodes[doc.output];
   const step = scene.currentStep;
   if (step) return { text: step.text, tex: step.tex };
+  if (scene.intro) return scene.intro;   // forward mode's seed (forward_mode.js)
   if (scene.pass === 'forward') {
     const inputs = doc.nodes.filter((n) => n.kind === 'parameter' || n.kind === 'data');
     return {
@@ -73,12 +74,13 @@ export function createPanel(root, doc, passes) {
   const parameters = doc.nodes.filter((n) => accumulates(n) && keyOf(n) in doc.gradients);
   find('grads-count').textContent = String(parameters.length);
   const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
+  const PASS_NAMES = { forward: 'Forward', backward: 'Backward', tangent: 'Forward mode' };
   chainRule.last = undefined;
   gradients.textContent = '';
 
   function paintCaption(scene) {
-    const name = scene.pass === 'forward' ? 'Forward pass' : 'Backward pass';
-    caption.textContent = `${name} · step ${scene.step} of ${counts[scene.pass]}`;
+    const name = scene.pass === 'tangent' ? PASS_NAMES.tangent : `${PASS_NAMES[scene.pass]} pass`;
+    caption.textContent = `${name} · step ${scene.step} of ${scene.count ?? counts[scene.pass]}`;
     caption.dataset.pass = scene.pass;
     caption.dataset.step = String(scene.step);
   }
@@ -174,7 +176,7 @@ export function createPanel(root, doc, passes) {
       typeset(chainRule, tex, text);
       root.classList.toggle('typeset', Boolean(window.katex));
       stepText.textContent = text;
-      const sentence = `${scene.pass === 'forward' ? 'Forward' : 'Backward'} step ${scene.step} of ${counts[scene.pass]}: ${text}`;
+      const sentence = `${PASS_NAMES[scene.pass]} step ${scene.step} of ${scene.count ?? counts[scene.pass]}: ${text}`;
       if (live && live.textContent !== sentence) live.textContent = sentence;
       paintWhere(scene);
       paintFlows(scene);

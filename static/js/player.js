@@ -1,9 +1,11 @@
 /* The player: play, pause and stepping through the frames (forward 0…N,
-   then backward 0…M; see state.js). It owns the one timer and cancels it
+   then backward 0…M, then forward mode's tangent 0…T when the document
+   has it; see state.js). It owns the one timer and cancels it
    before any other move, so no stale tick ever fires. Every move is a
    store.update, which also writes the URL. */
 
 const BASE_DELAY_MS = 1300;   // one step per 1.3 s at speed 1×
+const PASS_ORDER = ['forward', 'backward', 'tangent'];
 
 export function createPlayer(store) {
   let counts = { forward: 0, backward: 0 };
@@ -11,11 +13,25 @@ export function createPlayer(store) {
   let playing = false;
   const listeners = [];
 
-  const lastIndex = () => counts.forward + 1 + counts.backward;
-  const indexOf = (s) => (s.pass === 'forward' ? s.step : counts.forward + 1 + s.step);
-  const frameAt = (i) => (i <= counts.forward
-    ? { pass: 'forward', step: i }
-    : { pass: 'backward', step: i - counts.forward - 1 });
+  // The passes in frame order; forward mode's, when the document has it, comes last.
+  const order = () => PASS_ORDER.filter((pass) => counts[pass] !== undefined);
+  const lastIndex = () => order().reduce((sum, pass) => sum + counts[pass] + 1, 0) - 1;
+  const indexOf = (s) => {
+    let before = 0;
+    for (const pass of order()) {
+      if (pass === s.pass) return before + s.step;
+      before += counts[pass] + 1;
+    }
+    return s.step;
+  };
+  const frameAt = (i) => {
+    let rest = i;
+    for (const pass of order()) {
+      if (rest <= counts[pass]) return { pass, step: rest };
+      rest -= counts[pass] + 1;
+    }
+    return { pass: 'backward', step: counts.backward };
+  };
 
   function emit() {
     for (const listener of listeners) listener(playing);
@@ -93,7 +109,7 @@ export function createPlayer(store) {
     toEnd() {
       pause();
       const s = store.get();
-      store.update(s.step < counts[s.pass] ? { step: counts[s.pass] } : { pass: 'backward', step: counts.backward });
+      store.update(s.step < counts[s.pass] ? { step: counts[s.pass] } : frameAt(lastIndex()));
     },
     goTo(index) {
       pause();

@@ -168,9 +168,12 @@ export function clampTo(state, table) {
 }
 
 /** The player's state within the table and the document (`counts`: the
-    passes' lengths, {forward: N, backward: M}, or null before it loads). */
+    passes' lengths, {forward: N, backward: M} and tangent: T with forward
+    mode, or null before it loads). */
 export function clamp(state, table, counts) {
   const next = clampTo(state, table);
+  // A pass the document has not got (pass=tangent before forward mode's document arrives): forward.
+  if (counts && 'pass' in next && counts[next.pass] === undefined) next.pass = 'forward';
   if (counts && 'step' in next) next.step = Math.min(next.step, counts[next.pass]);
   return next;
 }

@@ -3,6 +3,7 @@
 
 import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
+import { tangentCount, tangentScene } from './forward_mode.js';
 import { placeDocument } from './layout.js';
 import { createPanel } from './panel.js';
 import { createPlayer } from './player.js';
@@ -26,19 +27,23 @@ export function createView(root, store, { atEdge = null } = {}) {
   let zoom = null;
   let controls = null;
   let embed = null;
+  const painted = [];   // after each paint: the teaching parts (quiz, code, forward mode)
+  const loaded = [];
 
   function paint() {
     if (!doc) return;
     const state = store.get();
-    const scene = sceneOf(doc, passes, state);
+    const scene = state.pass === 'tangent' ? tangentScene(doc, passes, state) : sceneOf(doc, passes, state);
     controls.paint();   // sets body.big first: large text is measured anew
     if (graph.largeText !== document.body.classList.contains('big')) redraw();
-    paintGraph(graph, doc, scene);
+    // Forward mode draws as the forward pass does; forward_mode.js adds the tangents.
+    paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene);
     panel.paint(scene);
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
     zoom.focusOn([focus.x, focus.y], state.pass);
+    for (const listener of painted) listener(scene, state);
   }
 
   const actions = {
@@ -105,12 +110,26 @@ export function createView(root, store, { atEdge = null } = {}) {
         zoom.retarget(graph.viewport);
       }
       panel = createPanel(root, doc, passes);
+      for (const listener of loaded) listener(doc, graph);
       const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
+      if (tangentCount(doc) !== null) counts.tangent = tangentCount(doc);
       player.setCounts(counts);
       store.setCounts(counts);
       if (reset) store.update({ pass: 'forward', step: 0, runs: 1 });
       zoom.setBounds(graph.bounds, doc.nodes.length);
       paint();
+    },
+    /** The document on show (null before the first). */
+    get doc() {
+      return doc;
+    },
+    /** listener(doc, graph) after each document is drawn, before its first paint. */
+    onLoad(listener) {
+      loaded.push(listener);
+    },
+    /** listener(scene, state) after each paint. */
+    onPaint(listener) {
+      painted.push(listener);
     },
   };
 }

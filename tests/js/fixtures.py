@@ -30,7 +30,11 @@ EXPRESSIONS = {
     "chain": {"source": "a = sin(x)\nb = a*a\nc = exp(b) - log(x)\nd = tanh(c)*c", "values": {"x": 0.7}},
     "overflow": {"source": "y = exp(w) * log(x)", "values": {"w": 1000, "x": -1}},
 }
-
+# simple's graph with forward mode seeded at w (static/js/forward_mode.js): its steps
+# have a third pass, so it is kept apart from the documents every scene test runs on.
+FORWARD_MODE = {"source": "u = w*x\nv = u + b\ny = exp(v)\nl = (y - ystar)^2",
+                "values": {"w": 0.5, "b": 2, "x": 0.5, "ystar": 1}, "data": ["x", "ystar"],
+                "labels": {"ystar": "y*", "l": "ℓ"}, "tangent": {"w": 1}}
 
 
 def python_graphs() -> dict:
@@ -80,8 +84,9 @@ def make() -> dict:
             answer = client.post("/api/graph", json=body)
             assert answer.status_code == 200, answer.text
             documents[name] = answer.json()
+        forward_mode = client.post("/api/graph", json=FORWARD_MODE).json()
     documents.update(python_graphs())
-    return {"tables": tables, "documents": documents}
+    return {"tables": tables, "documents": documents, "forwardMode": forward_mode}
 
 
 def decode_cases(cases: list[dict]) -> list[dict]:
