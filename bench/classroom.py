@@ -40,13 +40,14 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urljoin
 
 import aiohttp
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE / "tests" / "support"))
 
+from class_graphs import big_graph, graph_link, mlp  # noqa: E402
 from live_server import Server, free_port, wait_until_up  # noqa: E402
 from loadgen import request_mix, rss_kib  # noqa: E402
 
@@ -55,35 +56,6 @@ from loadgen import request_mix, rss_kib  # noqa: E402
 KATEX_FONTS = ("KaTeX_Math-Italic.woff2", "KaTeX_Main-Regular.woff2",
                "KaTeX_Math-BoldItalic.woff2", "KaTeX_Main-Bold.woff2",
                "KaTeX_Main-Italic.woff2", "KaTeX_Main-BoldItalic.woff2")
-
-
-def mlp(hidden: int, seed: int = 0) -> dict:
-    """A 2-hidden-1 tanh network with its loss as an expression (form fields)."""
-    rng = random.Random(seed)
-    lines = [f"h{j} = tanh(w{j}a*x1 + w{j}b*x2 + b{j})" for j in range(hidden)]
-    lines.append("p = " + " + ".join(f"v{j}*h{j}" for j in range(hidden)) + " + c")
-    lines.append("l = (p - y)^2")
-    values = {"x1": 0.5, "x2": -1.0, "y": 1.0, "c": 0.1}
-    for j in range(hidden):
-        for name in (f"w{j}a", f"w{j}b", f"b{j}", f"v{j}"):
-            values[name] = round(rng.uniform(-1, 1), 3)
-    return {"source": "\n".join(lines), "values": values, "data": ["x1", "x2", "y"]}
-
-
-def big_graph(nodes: int = 2000) -> dict:
-    """About `nodes` nodes: a sum of tanh(w·x) terms (5 nodes each, with inputs)."""
-    terms = nodes // 4
-    source = " + ".join(f"tanh(w{i % 25}*x{i})" for i in range(terms))
-    values = {**{f"w{i}": 0.04 * (i + 1) for i in range(25)},
-              **{f"x{i}": (i % 9) / 9 for i in range(terms)}}
-    return {"source": source, "values": values}
-
-
-def graph_link(request: dict) -> str:
-    """The /graph URL of a form, as the page writes it (app/url_state.py's FORM)."""
-    values = ",".join(f"{name}:{value}" for name, value in request["values"].items())
-    return "/graph?" + urlencode({"source": request["source"], "values": values,
-                                  "data": ",".join(request.get("data", []))})
 
 
 @dataclass
