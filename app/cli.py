@@ -1,4 +1,4 @@
-"""`chainrule serve`, `export`, `backup` and `graphs`: a thin shell over the app."""
+"""`chainrule serve`, `export`, `build-site`, `backup` and `graphs`: a thin shell over the app."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--examples", action="append", default=[], metavar="PATH")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
 
+    site = commands.add_parser("build-site", help="write every example as a static site")
+    site.add_argument("out", metavar="OUT", help="the folder to write (made if missing)")
+    site.add_argument("--examples", action="append", default=[], metavar="PATH",
+                      help="a lecture's example file (.toml) or a folder of them; repeatable")
+    site.add_argument("--server", metavar="URL",
+                      help="a chainrule server the pages link to for custom expressions")
+
     add_store_commands(commands)
 
     args = parser.parse_args(argv)
@@ -52,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "build-site":
+        return _build_site(args)
     return run_store_command(args)
 
 
@@ -143,4 +152,20 @@ def _export(args) -> int:
         return 1
     Path(args.output).write_bytes(data)
     print(f"wrote {args.output} ({len(data)} bytes)")
+    return 0
+
+
+def _build_site(args) -> int:
+    from app.site_builder import SiteError, build_site
+    examples = _check_examples(args.examples)
+    if examples is None:
+        return 2
+    try:
+        written = build_site(Path(args.out), examples, args.server)
+    except SiteError as exc:
+        print(f"chainrule: {exc}", file=sys.stderr)
+        return 2
+    size = sum(path.stat().st_size for path in written)
+    print(f"wrote {len(written)} files ({size / 2**20:.1f} MiB) for {len(examples)} examples "
+          f"into {args.out}")
     return 0
