@@ -11,10 +11,12 @@ of cost, and quick to say no.
   keeps most students' waits short, and the big lane's bound (below) keeps
   big jobs from waiting for ever.
 - Overload is refused at once: a request whose lane already has
-  `max_waiting` queued, or whose estimated wait (the jobs ahead of it times
-  the lane's mean job time, per slot) is over `queue_seconds`, gets 503
-  with Retry-After (that estimate) without waiting. `queue_seconds` also
-  bounds any wait the estimate got wrong.
+  `max_waiting` queued, or whose estimated wait is over `queue_seconds`,
+  gets 503 with Retry-After (that estimate) without waiting. The estimate
+  is the cost queued ahead of it (and half the cost running) at the
+  measured seconds per unit of cost, shared among the slots; a job of
+  unknown cost (a training run) counts as the mean time of such jobs.
+  `queue_seconds` also bounds any wait the estimate got wrong.
 """
 
 from __future__ import annotations
@@ -32,10 +34,9 @@ from starlette.concurrency import run_in_threadpool
 T = TypeVar("T")
 
 BIG_JOB_COST = 1000          # estimated nodes from which a job is big
+MIN_COST = 20                # a job's fixed part (pickling, a process's round trip), in units
 _TOKEN = re.compile(r"[A-Za-z_]\w*|\d*\.?\d+(?:[eE][-+]?\d+)?|\*\*|[-+*/^]")
 LIGHT, BIG = "light", "big"
-# First guesses of a job's seconds, until the lane has measured its own.
-_FIRST_GUESS = {LIGHT: 0.05, BIG: 0.5}
 
 
 def source_cost(source: str) -> int:
@@ -57,26 +58,41 @@ class HeavyJobs:
         self.max_waiting = {LIGHT: waiting, BIG: max(1, waiting // 16) if waiting else 0}
         self.slots = {LIGHT: max_jobs, BIG: max(1, max_jobs - 1) if max_jobs else 0}
         self.running = {LIGHT: 0, BIG: 0}
-        self.queues: dict[str, deque[asyncio.Future]] = {LIGHT: deque(), BIG: deque()}
-        self.seconds = dict(_FIRST_GUESS)  # mean seconds of a job, per lane
+        self.running_cost = 0.0            # units of the jobs running now
+        self.queues: dict[str, deque[tuple[asyncio.Future, float]]] = \
+            {LIGHT: deque(), BIG: deque()}
+        # Measured as jobs end (moving means), from first guesses.
+        self.seconds_per_unit = 100e-6     # a document: 30-300 µs per node
+        self.unknown_job_seconds = 0.5     # a job of unknown cost: a training run
         self.refused = 0                   # for tests and benchmarks
 
     @property
     def waiting(self) -> int:
         return len(self.queues[LIGHT]) + len(self.queues[BIG])
 
+    def units(self, cost: int) -> float:
+        """A job's cost in units of work (a job of unknown cost: its mean time)."""
+        if cost <= 0:
+            return self.unknown_job_seconds / self.seconds_per_unit
+        return max(cost, MIN_COST)
+
     def _can_start(self, lane: str) -> bool:
         return sum(self.running.values()) < self.max_jobs and \
             self.running[lane] < self.slots[lane]
 
+    def _free(self, lane: str) -> bool:
+        """A job of `lane` may start now: a slot, and no one before it."""
+        return self._can_start(lane) and not self.queues[LIGHT] and \
+            (lane == LIGHT or not self.queues[BIG])
+
     def estimated_wait(self, lane: str) -> float:
-        """Seconds until a job queued now in `lane` would start: the jobs
-        ahead of it in its lane's slots, at the lane's mean job time."""
+        """Seconds until a job queued now in `lane` would start."""
+        if self._free(lane):
+            return 0.0
+        ahead = sum(units for _, units in self.queues[LIGHT]) + self.running_cost / 2
         if lane == BIG:
-            ahead = len(self.queues[BIG]) + self.running[BIG] + 1 - self.slots[BIG]
-        else:
-            ahead = len(self.queues[LIGHT]) + sum(self.running.values()) + 1 - self.max_jobs
-        return max(0, ahead) * self.seconds[lane] / max(1, self.slots[lane])
+            ahead += sum(units for _, units in self.queues[BIG])
+        return ahead * self.seconds_per_unit / max(1, self.slots[lane])
 
     def _refuse(self, why: str, lane: str) -> HTTPException:
         self.refused += 1
@@ -84,10 +100,9 @@ class HeavyJobs:
         return HTTPException(503, f"the server is busy: {why}; retry in {retry} s",
                              headers={"Retry-After": str(retry)})
 
-    async def _admit(self, lane: str) -> None:
-        if self._can_start(lane) and not self.queues[LIGHT] and \
-                (lane == LIGHT or not self.queues[BIG]):
-            self.running[lane] += 1
+    async def _admit(self, lane: str, units: float) -> None:
+        if self._free(lane):
+            self._start(lane, units)
             return
         queued = len(self.queues[lane])
         if queued >= self.max_waiting[lane]:
@@ -96,44 +111,57 @@ class HeavyJobs:
             raise self._refuse("the requests before this one would take longer than "
                                f"{self.queue_seconds:g} s", lane)
         turn = asyncio.get_running_loop().create_future()
-        self.queues[lane].append(turn)
+        entry = (turn, units)
+        self.queues[lane].append(entry)
         try:
             await asyncio.wait_for(asyncio.shield(turn), self.queue_seconds)
         except BaseException as exc:
             if turn.done() and not turn.cancelled():
-                self._release(lane)  # the slot came as this request gave up
+                self._release(lane, units)  # the slot came as this request gave up
             else:
                 turn.cancel()
-                self.queues[lane].remove(turn)
+                self.queues[lane].remove(entry)
             if isinstance(exc, asyncio.TimeoutError):
                 raise self._refuse("other heavy requests took longer than expected", lane) \
                     from None
             raise
 
-    def _release(self, lane: str) -> None:
+    def _start(self, lane: str, units: float) -> None:
+        self.running[lane] += 1
+        self.running_cost += units
+
+    def _release(self, lane: str, units: float) -> None:
         self.running[lane] -= 1
+        self.running_cost = max(0.0, self.running_cost - units)
         for next_lane in (LIGHT, BIG):   # light jobs first
             queue = self.queues[next_lane]
             while queue and self._can_start(next_lane):
-                turn = queue.popleft()
+                turn, next_units = queue.popleft()
                 if not turn.done():
-                    self.running[next_lane] += 1
+                    self._start(next_lane, next_units)
                     turn.set_result(None)
+
+    def _measured(self, cost: int, seconds: float) -> None:
+        if cost > 0:
+            rate = seconds / max(cost, MIN_COST)
+            self.seconds_per_unit += 0.2 * (rate - self.seconds_per_unit)
+        else:
+            self.unknown_job_seconds += 0.2 * (seconds - self.unknown_job_seconds)
 
     async def run(self, work: Callable[..., T], *args, in_process: bool = False,
                   cost: int = 0) -> T:
-        """`work(*args)` once admitted; `cost` is its estimated nodes."""
+        """`work(*args)` once admitted; `cost` is its estimated nodes (0: unknown)."""
         lane = BIG if cost >= BIG_JOB_COST else LIGHT
-        await self._admit(lane)
+        units = self.units(cost)
+        await self._admit(lane, units)
         start = time.monotonic()
         try:
             if in_process and self.processes is not None:
                 return await self.processes.run(work, *args)
             return await run_in_threadpool(work, *args)
         finally:
-            took = time.monotonic() - start
-            self.seconds[lane] += 0.2 * (took - self.seconds[lane])  # a moving mean
-            self._release(lane)
+            self._measured(cost, time.monotonic() - start)
+            self._release(lane, units)
 
     def deadline(self) -> float:
         return time.monotonic() + self.time_limit

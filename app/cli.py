@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="uvicorn worker processes (default: one per core, "
+                            f"{default_workers()} here)")
     serve.add_argument("--examples", action="append", default=[], metavar="PATH",
                        help="a lecture's example file (.toml) or a folder of them; repeatable")
     serve.add_argument("--database", metavar="FILE", help="where saved graphs live (SQLite)")
@@ -64,6 +66,24 @@ def main(argv: list[str] | None = None) -> int:
     return run_store_command(args)
 
 
+def default_workers() -> int:
+    """One server worker per core: a worker's event loop serves pages, files
+    and cached answers on one core, so a class's burst spreads over all of
+    them (bench/classroom.py --workers 1 --workers 2 --workers 4: README)."""
+    from app.process_pool import cores
+    return cores()
+
+
+def _share_the_cores(workers: int) -> None:
+    """Each worker has its pool of document processes (app/process_pool.py),
+    sized to the cores by default: with N workers, each gets cores / N (at
+    least one), so the machine runs one document per core, not N per core,
+    and the memory stays that of one pool. An explicit setting wins."""
+    from app.process_pool import cores
+    if workers > 1:
+        os.environ.setdefault("CHAINRULE_HEAVY_PROCESSES", str(max(1, cores() // workers)))
+
+
 def _check_examples(paths: list[str]) -> dict | None:
     """Load the lecture files now, so a malformed one stops the start with
     its file, line and reason instead of a traceback from every worker."""
@@ -91,6 +111,12 @@ def _fewer_malloc_arenas(arenas: int = 2) -> None:
 def _serve(args) -> int:
     if _check_examples(args.examples) is None:
         return 2
+    if args.workers is None:
+        args.workers = default_workers()
+    if args.workers < 1:
+        print(f"chainrule: --workers must be at least 1, not {args.workers}", file=sys.stderr)
+        return 2
+    _share_the_cores(args.workers)
     _fewer_malloc_arenas()
     # Every worker builds its app from the environment: the settings go there.
     if args.examples:

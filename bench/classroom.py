@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
+import http.client
+import multiprocessing
 import os
 import random
 import re
@@ -40,7 +42,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
@@ -66,6 +68,7 @@ class Wave:
     wire_bytes: int = 0
     errors: list[str] = field(default_factory=list)
     cpu: float = 0.0
+    client_cpu: float = 0.0    # the load generator's own CPU seconds (this process)
     memory_mib: float = 0.0
 
     def percentile(self, p: float, values: list[float] | None = None) -> float:
@@ -79,6 +82,7 @@ class Wave:
                 "errors": str(len(self.errors)), "p50 s": f"{self.percentile(50):.3f}",
                 "p99 s": f"{self.percentile(99):.3f}", "visit p99 s": visit,
                 "KiB/visit": per_visit, "CPU s": f"{self.cpu:.1f}",
+                "client CPU s": f"{self.client_cpu:.1f}",
                 "MiB after": f"{self.memory_mib:.0f}"}
 
 
@@ -158,10 +162,30 @@ async def visit(session, wave: Wave, base: str, link: str, files: list[str], par
     wave.visits.append(time.perf_counter() - start)
 
 
-async def poll_health(session, wave: Wave, base: str, stop: asyncio.Event):
+def poll_health(base: str, ready, stop, results) -> None:
+    """In a process of its own (so that the load generator's busy loop and
+    GIL do not delay it): GET /healthz every 50 ms on a kept connection
+    (`ready` is set after the first) until `stop` is set; put [(seconds,
+    error or "")] on `results`, the first answer left out."""
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    answers, connection = [], None
     while not stop.is_set():
-        await fetch(session, wave, "GET", base + "/healthz")
-        await asyncio.sleep(0.05)
+        start = time.perf_counter()
+        error = ""
+        try:
+            if connection is None:
+                connection = http.client.HTTPConnection(host, port, timeout=60)
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                error = f"GET /healthz: {response.status}"
+        except (OSError, http.client.HTTPException) as exc:
+            error, connection = f"GET /healthz: {type(exc).__name__} {exc}", None
+        answers.append((time.perf_counter() - start, error))
+        ready.set()
+        time.sleep(0.05)
+    results.put(answers[1:])
 
 
 async def run_waves(base, args) -> list[Wave]:
@@ -176,7 +200,9 @@ async def run_waves(base, args) -> list[Wave]:
 
         async def measured(wave: Wave, work):
             before = {pid: cpu_seconds([pid]) for pid in base.process_ids()}
+            client_before = time.process_time()
             await work
+            wave.client_cpu = time.process_time() - client_before
             pids = base.process_ids()
             wave.cpu = sum(cpu_seconds([pid]) - before.get(pid, 0.0) for pid in pids)
             wave.memory_mib = (rss_kib(pids) or 0) / 1024
@@ -187,21 +213,26 @@ async def run_waves(base, args) -> list[Wave]:
         files = await page_files(session, base, link)
         print(f"same-link: the page and {len(files)} files per visit", file=sys.stderr)
         async def with_health(wave: Wave, work):
-            """The wave, with /healthz polled meanwhile (a row of its own)."""
-            health, stop = Wave(f"  healthz during {wave.name}"), asyncio.Event()
-            poller = asyncio.create_task(poll_health(session, health, base, stop))
-
-            async def both():
-                await work
-                stop.set()
-                await poller
-
-            await measured(wave, both())
+            """The wave (`work()` makes it: gather starts at once), with
+            /healthz polled meanwhile from another process (a row of its own)."""
+            health = Wave(f"  healthz during {wave.name}")
+            context = multiprocessing.get_context("spawn")
+            ready, stop, results = context.Event(), context.Event(), context.Queue()
+            poller = context.Process(target=poll_health, args=(str(base), ready, stop, results))
+            poller.start()
+            await asyncio.get_running_loop().run_in_executor(None, ready.wait)
+            await measured(wave, work())
+            stop.set()
+            answers = await asyncio.get_running_loop().run_in_executor(None, results.get)
+            poller.join()
+            health.latencies = [seconds for seconds, _ in answers]
+            health.errors = [error for _, error in answers if error]
             health.cpu, health.memory_mib = wave.cpu, wave.memory_mib
+            health.client_cpu = wave.client_cpu
             waves.append(health)
 
         same = Wave("same-link")
-        await with_health(same, asyncio.gather(*(visit(session, same, base, link, files, 6)
+        await with_health(same, lambda: asyncio.gather(*(visit(session, same, base, link, files, 6)
                                                  for _ in range(args.same_link))))
 
         wide = mlp(30, seed=1)
@@ -223,7 +254,7 @@ async def run_waves(base, args) -> list[Wave]:
             for _ in range(args.big_graph))))
 
         own = Wave("own-expr")
-        await with_health(own, asyncio.gather(*(
+        await with_health(own, lambda: asyncio.gather(*(
             fetch(session, own, "POST", base + "/api/graph", mlp(8, seed=100 + i))
             for i in range(args.own_expr))))
 
@@ -245,15 +276,16 @@ async def run_waves(base, args) -> list[Wave]:
 
 
 @contextmanager
-def serving(root: Path, env: dict[str, str] | None = None):
-    """`chainrule serve` (python -m app serve: one worker, the defaults) of the
-    checkout at `root`, on a free port, with a scratch database, and `env`."""
+def serving(root: Path, env: dict[str, str] | None = None, serve_args: list[str] = ()):
+    """`chainrule serve` (python -m app serve: the defaults, plus `serve_args`)
+    of the checkout at `root`, on a free port, with a scratch database, and `env`."""
     port = free_port()
     scratch = Path(tempfile.mkdtemp(prefix="chainrule-classroom-"))
     env = {**os.environ, **(env or {}), "CHAINRULE_DATABASE": str(scratch / "graphs.db")}
     with open(scratch / "server.log", "wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host",
-                                    "127.0.0.1", "--port", str(port)], cwd=root, env=env,
+                                    "127.0.0.1", "--port", str(port), *serve_args],
+                                   cwd=root, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
         base = Server(f"http://127.0.0.1:{port}")
         base.pid, base.log = process.pid, scratch / "server.log"
@@ -266,8 +298,9 @@ def serving(root: Path, env: dict[str, str] | None = None):
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def measure(root: Path, args, env: dict[str, str] | None = None) -> list[Wave]:
-    with serving(root, env) as base:
+def measure(root: Path, args, env: dict[str, str] | None = None,
+            serve_args: list[str] = ()) -> list[Wave]:
+    with serving(root, env, serve_args) as base:
         waves = asyncio.run(run_waves(base, args))
     for wave in waves:
         for error in wave.errors[:3]:
@@ -301,6 +334,22 @@ def compared(before: list[Wave], after: list[Wave]) -> str:
     return table(rows)
 
 
+def by_workers(runs: dict[int, list[Wave]]) -> str:
+    """One row per wave: errors, p99 and server CPU for each worker count."""
+    counts = list(runs)
+    rows = []
+    for i, wave in enumerate(runs[counts[0]]):
+        row = {"wave": wave.name}
+        for n in counts:
+            one = runs[n][i]
+            row[f"{n} w: errors"] = str(len(one.errors))
+            row[f"{n} w: p99 s"] = f"{one.percentile(99):.3f}"
+            row[f"{n} w: CPU s"] = f"{one.cpu:.1f}"
+            row[f"{n} w: MiB"] = f"{one.memory_mib:.0f}"
+        rows.append(row)
+    return table(rows)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small waves: a smoke test")
@@ -317,14 +366,22 @@ def main(argv=None) -> int:
     parser.add_argument("--compare-env", action="append", default=[], metavar="NAME=VALUE",
                         help="measure first with this environment (e.g. "
                              "CHAINRULE_HEAVY_PROCESSES=0), then without, side by side")
+    parser.add_argument("--workers", action="append", type=int, default=[], metavar="N",
+                        help="serve with --workers N (default: as `chainrule serve` "
+                             "chooses); repeat to measure each in turn, side by side")
     args = parser.parse_args(argv)
     if args.quick:
         args.same_link, args.wide_link, args.big_graph = 20, 10, 4
         args.own_expr, args.mix, args.mix_clients = 10, 100, 10
+    if len(args.workers) > 1:
+        runs = {n: measure(HERE, args, serve_args=["--workers", str(n)]) for n in args.workers}
+        print(by_workers(runs))
+        return 1 if any(wave.errors for waves in runs.values() for wave in waves) else 0
+    serve_args = ["--workers", str(args.workers[0])] if args.workers else []
     baseline_env = dict(item.split("=", 1) for item in args.compare_env)
     before = measure(args.compare.resolve() if args.compare else HERE, args, baseline_env) \
         if args.compare or baseline_env else None
-    after = measure(HERE, args)
+    after = measure(HERE, args, serve_args=serve_args)
     if before:
         print(f"before: {args.compare or HERE} {' '.join(args.compare_env)}    after: {HERE}")
         print(compared(before, after))

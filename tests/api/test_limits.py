@@ -54,7 +54,7 @@ def test_a_training_run_over_the_time_limit_answers_422(tmp_path):
 
 def test_heavy_jobs_that_wait_too_long_get_503():
     gate = HeavyJobs(max_jobs=1, queue_seconds=0.05, time_limit=1)
-    gate.seconds["light"] = 0.0   # the estimate says no wait: only the bound can refuse
+    gate.unknown_job_seconds = 0.0   # the estimate says no wait: only the bound can refuse
     release = threading.Event()
 
     async def scenario():
@@ -143,7 +143,7 @@ def test_overload_is_refused_at_once_with_retry_after():
 
 def test_a_wait_estimated_over_the_bound_is_refused_at_once():
     gate = HeavyJobs(max_jobs=1, queue_seconds=2, time_limit=1)
-    gate.seconds["big"] = 3.0   # as measured on earlier big jobs
+    gate.seconds_per_unit = 0.006   # as measured on earlier jobs: 6 s for 1,000 nodes
     release = threading.Event()
 
     async def scenario():
