@@ -48,18 +48,31 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}  # size → the pool of this process
 PRELOAD = ("engine", "app.routers.api")
 
 
-def _start_worker(parent: int, modules: tuple[str, ...] = PRELOAD) -> None:
-    """In a worker: import what the jobs need; exit as soon as the server
-    that started it is gone."""
-    for module in modules:
-        importlib.import_module(module)
-
+def _exit_with(parent: int) -> None:
+    """Exit this process as soon as `parent` (its parent process) is gone."""
     def watch():
         while os.getppid() == parent:
             time.sleep(1.0)
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="watch-server").start()
+
+
+def _start_worker(parent: int, modules: tuple[str, ...] = PRELOAD) -> None:
+    """In a worker: import what the jobs need; exit as soon as the server
+    that started it is gone."""
+    for module in modules:
+        importlib.import_module(module)
+    _exit_with(parent)
+
+
+def exit_with_supervisor() -> None:
+    """In a server worker of `--workers N`: exit when the process that
+    started it (uvicorn's supervisor) is killed without telling it, as its
+    own pool's workers do; a lone server (no multiprocessing parent) keeps
+    running whatever its parent does."""
+    if multiprocessing.parent_process() is not None:
+        _exit_with(os.getppid())
 
 
 class ProcessJobs:
