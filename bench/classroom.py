@@ -290,7 +290,7 @@ def serving(root: Path, env: dict[str, str] | None = None, serve_args: list[str]
         base = Server(f"http://127.0.0.1:{port}")
         base.pid, base.log = process.pid, scratch / "server.log"
         try:
-            wait_until_up(f"{base}/healthz", process)
+            wait_until_up(f"{base}/healthz", process, timeout=180)  # N workers, a busy machine
             yield base
         finally:
             process.terminate()
