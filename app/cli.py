@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="uvicorn worker processes (default: one per core, "
+                       help="uvicorn worker processes (default: one per two cores, "
                             f"{default_workers()} here)")
     serve.add_argument("--examples", action="append", default=[], metavar="PATH",
                        help="a lecture's example file (.toml) or a folder of them; repeatable")
@@ -67,11 +67,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def default_workers() -> int:
-    """One server worker per core: a worker's event loop serves pages, files
-    and cached answers on one core, so a class's burst spreads over all of
-    them (bench/classroom.py --workers 1 --workers 2 --workers 4: README)."""
+    """One server worker per two cores, at least one: a worker's event loop
+    takes a core at a class's peak and its document pool the other. On two
+    cores, measured with bench/classroom.py (README), a second worker cost
+    half as much memory again (over the 400 MiB target) and a third more CPU
+    (each worker builds and caches its own answers) for no steady gain."""
     from app.process_pool import cores
-    return cores()
+    return max(1, cores() // 2)
 
 
 def _share_the_cores(workers: int) -> None:

@@ -1,4 +1,4 @@
-"""`chainrule serve`'s worker count: one per core unless told, and the
+"""`chainrule serve`'s worker count: one per two cores unless told, and the
 document pools share the cores among the workers."""
 
 import os
@@ -8,17 +8,17 @@ import sys
 from app.cli import _share_the_cores, default_workers, main
 
 
-def test_the_default_is_one_worker_per_core():
-    assert default_workers() == len(os.sched_getaffinity(0))
+def test_the_default_is_one_worker_per_two_cores():
+    assert default_workers() == max(1, len(os.sched_getaffinity(0)) // 2)
     help_text = subprocess.run([sys.executable, "-m", "app", "serve", "--help"],
                                capture_output=True, text=True, timeout=60).stdout
-    assert f"default: one per core, {default_workers()} here" in " ".join(help_text.split())
+    assert f"default: one per two cores, {default_workers()} here" in " ".join(help_text.split())
 
 
 def test_the_workers_share_the_cores_for_documents(monkeypatch):
     monkeypatch.delenv("CHAINRULE_HEAVY_PROCESSES", raising=False)
     _share_the_cores(2)
-    assert os.environ["CHAINRULE_HEAVY_PROCESSES"] == str(max(1, default_workers() // 2))
+    assert os.environ["CHAINRULE_HEAVY_PROCESSES"] == str(max(1, len(os.sched_getaffinity(0)) // 2))
     monkeypatch.setenv("CHAINRULE_HEAVY_PROCESSES", "3")   # the user's setting wins
     _share_the_cores(2)
     assert os.environ["CHAINRULE_HEAVY_PROCESSES"] == "3"

@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass
 
 # One worker: rate limits and the heavy-job gate are per worker, and these
-# tests count what one worker refuses (serve's default is one per core).
+# tests count what one worker refuses (serve's default depends on the cores).
 PYTHON_SERVE = [sys.executable, "-m", "app", "serve", "--workers", "1"]
 
 
