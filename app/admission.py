@@ -112,6 +112,9 @@ class HeavyJobs:
         if self._free(lane):
             self._start(lane, units)
             return
+        if not self.slots[lane]:
+            raise self._refuse("it is set to run no heavy jobs (CHAINRULE_MAX_HEAVY_JOBS=0)",
+                               lane)
         queued = len(self.queues[lane])
         if queued >= self.max_waiting[lane]:
             raise self._refuse(f"{queued} {lane} requests are waiting already", lane)

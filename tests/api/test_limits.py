@@ -169,6 +169,23 @@ def test_no_capacity_refuses_every_heavy_request(tmp_path):
     assert answer.json()["detail"]["message"].startswith("the server is busy: ")
 
 
+def test_a_page_refused_for_a_busy_server_says_so_and_reloads(tmp_path):
+    """A /graph link whose document cannot be admitted: a browser gets a
+    page that says so and loads again after Retry-After; an API client the
+    one error body."""
+    with app_with(tmp_path, max_heavy_jobs=0, heavy_processes=0) as client:
+        link = "/graph?source=y%20%3D%20w*x&values=w:2,x:3"
+        page = client.get(link, headers={"accept": "text/html,application/xhtml+xml"})
+        api = client.get(link, headers={"accept": "application/json"})
+    retry = page.headers["retry-after"]
+    assert page.status_code == 503 and retry.isdigit()
+    assert page.headers["content-type"].startswith("text/html")
+    assert f'<meta http-equiv="refresh" content="{retry}">' in page.text
+    assert "the server is busy: it is set to run no heavy jobs (CHAINRULE_MAX_HEAVY_JOBS=0); " \
+           f"retry in {retry} s. This page loads again in {retry} s." in page.text
+    assert api.status_code == 503 and api.json()["detail"]["message"].startswith("the server")
+
+
 @pytest.mark.parametrize("nodes", [100, 340, 2000])
 def test_the_cost_of_a_source_is_about_its_nodes(nodes):
     """source_cost counts tokens; the document counts nodes: within a factor of 2."""
