@@ -7,9 +7,10 @@ of cost, and quick to say no.
   once; big ones take at most `max_jobs - 1` of the slots (when there are
   two or more), so a 10-node request never waits behind 2,000-node ones
   for a slot, only for the light jobs queued before it.
-- When a slot frees, a waiting light job goes first: short jobs first
-  keeps most students' waits short, and the big lane's bound (below) keeps
-  big jobs from waiting for ever.
+- When a light job's slot frees, a waiting light job goes first (short
+  jobs first keeps most students' waits short); when a big job's slot
+  frees, a waiting big job does, so a stream of light jobs cannot keep big
+  ones waiting for ever.
 - Overload is refused at once: a request whose lane already has
   `max_waiting` queued, or whose estimated wait is over `queue_seconds`,
   gets 503 with Retry-After (that estimate) without waiting. The estimate
@@ -144,7 +145,7 @@ class HeavyJobs:
     def _release(self, lane: str, units: float) -> None:
         self.running[lane] -= 1
         self.running_cost = max(0.0, self.running_cost - units)
-        for next_lane in (LIGHT, BIG):   # light jobs first
+        for next_lane in (BIG, LIGHT) if lane == BIG else (LIGHT, BIG):
             queue = self.queues[next_lane]
             while queue and self._can_start(next_lane):
                 turn, next_units = queue.popleft()

@@ -116,6 +116,32 @@ def test_when_a_slot_frees_the_light_job_goes_before_the_big_one():
     assert order == ["light", "big"]
 
 
+def test_a_big_slot_that_frees_goes_to_a_waiting_big_job():
+    """Light jobs keep coming, but a big job's slot passes to the next big
+    job: the big lane cannot starve."""
+    gate = HeavyJobs(max_jobs=2, queue_seconds=30, time_limit=1)
+    first_big, second_big, light_held = threading.Event(), threading.Event(), threading.Event()
+
+    async def scenario():
+        big = asyncio.create_task(gate.run(first_big.wait, cost=2000))
+        light = asyncio.create_task(gate.run(light_held.wait, cost=10))
+        await started(gate, "big", 1)
+        await started(gate, "light", 1)
+        waiting_big = asyncio.create_task(gate.run(second_big.wait, cost=2000))
+        waiting_light = asyncio.create_task(gate.run(time.sleep, 0, cost=10))
+        while gate.waiting < 2:
+            await asyncio.sleep(0)
+        first_big.set()
+        await big
+        held = dict(gate.running), len(gate.queues["big"]), len(gate.queues["light"])
+        for event in (second_big, light_held):
+            event.set()
+        await asyncio.gather(light, waiting_big, waiting_light)
+        return held
+
+    assert run_async(scenario) == ({"light": 1, "big": 1}, 0, 1)
+
+
 def test_overload_is_refused_at_once_with_retry_after():
     """A full queue refuses the next request while the running job still
     runs: the refusal does not wait for a slot."""
