@@ -17,7 +17,9 @@ of cost, and quick to say no.
   is the cost queued ahead of it (and half the cost running) at the
   measured seconds per unit of cost, shared among the slots; a job of
   unknown cost (a training run) counts as the mean time of such jobs.
-  `queue_seconds` also bounds any wait the estimate got wrong.
+- A request admitted is served: the estimate can be wrong on a machine
+  that other work starves, and a late answer beats a 503 after a wait.
+  Only a wait past `WAIT_BOUND` times `queue_seconds` ends in a 503.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ BIG_JOB_COST = 1000          # estimated nodes from which a job is big
 MIN_COST = 20                # a job's fixed part (pickling, a process's round trip), in units
 _TOKEN = re.compile(r"[A-Za-z_]\w*|\d*\.?\d+(?:[eE][-+]?\d+)?|\*\*|[-+*/^]")
 LIGHT, BIG = "light", "big"
+WAIT_BOUND = 3               # an admitted request waits at most this many times queue_seconds
 
 
 def source_cost(source: str) -> int:
@@ -126,7 +129,7 @@ class HeavyJobs:
         entry = (turn, units)
         self.queues[lane].append(entry)
         try:
-            await asyncio.wait_for(asyncio.shield(turn), self.queue_seconds)
+            await asyncio.wait_for(asyncio.shield(turn), WAIT_BOUND * self.queue_seconds)
         except BaseException as exc:
             if turn.done() and not turn.cancelled():
                 self._release(lane, units)  # the slot came as this request gave up
