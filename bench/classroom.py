@@ -1,5 +1,6 @@
 """A whole class at once (issue 11), against `chainrule serve` started as a
-lecturer starts it: one worker, the defaults, on a free port of loopback.
+lecturer starts it: the defaults (one worker per two cores), on a free port
+of loopback.
 
     python bench/classroom.py                        # the issue's waves
     python bench/classroom.py --quick                # small numbers: a smoke test
@@ -7,6 +8,8 @@ lecturer starts it: one worker, the defaults, on a free port of loopback.
                                                      # checkout first, then side by side
     python bench/classroom.py --compare-env CHAINRULE_HEAVY_PROCESSES=0
                                                      # threads first, then processes
+    python bench/classroom.py --workers 1 --workers 2 --workers 4
+                                                     # each worker count in turn
 
 Waves (sizes are options):
   same-link   N students open the same /graph link of a 2-8-1 network (about
@@ -20,8 +23,10 @@ Waves (sizes are options):
 
 Each row: requests, errors, p50 and p99 of a request, p99 of a whole visit
 (a student's page and files), bytes per visit on the wire, the server's CPU
-seconds during the wave and its memory (RSS) after it. The client is aiohttp:
-cheaper per request than the server it measures, so the server is measured.
+seconds during the wave, the client's own CPU seconds, and the server's
+memory (RSS) after it. The client is aiohttp: cheaper per request than the
+server it measures, so the server is measured; /healthz is polled from a
+process of its own, so the client's busy loop does not delay the polls.
 """
 
 from __future__ import annotations
