@@ -1,4 +1,4 @@
-"""`chainrule serve`, `export`, `backup` and `graphs`: a thin shell over the app."""
+"""`chainrule serve`, `export`, `build-site`, `backup` and `graphs`: a thin shell over the app."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="uvicorn worker processes (default: one per two cores, "
+                            f"{default_workers()} here)")
     serve.add_argument("--examples", action="append", default=[], metavar="PATH",
                        help="a lecture's example file (.toml) or a folder of them; repeatable")
     serve.add_argument("--database", metavar="FILE", help="where saved graphs live (SQLite)")
@@ -45,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--examples", action="append", default=[], metavar="PATH")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
 
+    site = commands.add_parser("build-site", help="write every example as a static site")
+    site.add_argument("out", metavar="OUT", help="the folder to write (made if missing)")
+    site.add_argument("--examples", action="append", default=[], metavar="PATH",
+                      help="a lecture's example file (.toml) or a folder of them; repeatable")
+    site.add_argument("--server", metavar="URL",
+                      help="a chainrule server the pages link to for custom expressions")
+
     add_store_commands(commands)
 
     args = parser.parse_args(argv)
@@ -52,7 +61,29 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "build-site":
+        return _build_site(args)
     return run_store_command(args)
+
+
+def default_workers() -> int:
+    """One server worker per two cores, at least one: a worker's event loop
+    takes a core at a class's peak and its document pool the other. On two
+    cores, measured with bench/classroom.py (README), a second worker cost
+    half as much memory again (over the 400 MiB target) and a third more CPU
+    (each worker builds and caches its own answers) for no steady gain."""
+    from app.process_pool import cores
+    return max(1, cores() // 2)
+
+
+def _share_the_cores(workers: int) -> None:
+    """Each worker has its pool of document processes (app/process_pool.py),
+    sized to the cores by default: with N workers, each gets cores / N (at
+    least one), so the machine runs one document per core, not N per core,
+    and the memory stays that of one pool. An explicit setting wins."""
+    from app.process_pool import cores
+    if workers > 1:
+        os.environ.setdefault("CHAINRULE_HEAVY_PROCESSES", str(max(1, cores() // workers)))
 
 
 def _check_examples(paths: list[str]) -> dict | None:
@@ -82,6 +113,12 @@ def _fewer_malloc_arenas(arenas: int = 2) -> None:
 def _serve(args) -> int:
     if _check_examples(args.examples) is None:
         return 2
+    if args.workers is None:
+        args.workers = default_workers()
+    if args.workers < 1:
+        print(f"chainrule: --workers must be at least 1, not {args.workers}", file=sys.stderr)
+        return 2
+    _share_the_cores(args.workers)
     _fewer_malloc_arenas()
     # Every worker builds its app from the environment: the settings go there.
     if args.examples:
@@ -143,4 +180,20 @@ def _export(args) -> int:
         return 1
     Path(args.output).write_bytes(data)
     print(f"wrote {args.output} ({len(data)} bytes)")
+    return 0
+
+
+def _build_site(args) -> int:
+    from app.site_builder import SiteError, build_site
+    examples = _check_examples(args.examples)
+    if examples is None:
+        return 2
+    try:
+        written = build_site(Path(args.out), examples, args.server)
+    except SiteError as exc:
+        print(f"chainrule: {exc}", file=sys.stderr)
+        return 2
+    size = sum(path.stat().st_size for path in written)
+    print(f"wrote {len(written)} files ({size / 2**20:.1f} MiB) for {len(examples)} examples "
+          f"into {args.out}")
     return 0

@@ -7,9 +7,11 @@ the mistake is not at a place in the source (a value, a missing field)."""
 
 from __future__ import annotations
 
+import html
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
@@ -50,8 +52,23 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
     return error_response(422, "; ".join(_describe(e) for e in exc.errors()[:5]))
 
 
+def busy_page(message: str, retry: str) -> HTMLResponse:
+    """A page refused for a busy server (a /graph link whose document could
+    not be admitted): it says so and reloads itself after Retry-After."""
+    seconds = retry if retry.isdigit() else "2"
+    body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="{seconds}"><title>Busy · chainrule</title>'
+            f'</head><body><main><h1>The server is busy</h1>'
+            f'<p role="status" data-testid="busy-page">{html.escape(message)}. This page '
+            f'loads again in {seconds} s.</p></main></body></html>')
+    return HTMLResponse(body, status_code=503, headers={"Retry-After": seconds})
+
+
 async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code == 503 and not request.url.path.startswith("/api/") and \
+            "text/html" in request.headers.get("accept", ""):
+        return busy_page(detail, (getattr(exc, "headers", None) or {}).get("Retry-After", ""))
     if exc.status_code == 400:  # FastAPI's "error parsing the body": bad input like any other
         return error_response(422, f"the request body cannot be read: {detail}")
     return error_response(exc.status_code, detail, headers=getattr(exc, "headers", None))

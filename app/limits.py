@@ -2,25 +2,18 @@
 
 - BodyLimit: a request body over `max_body_bytes` is refused with 413 before
   it is read into memory (by its Content-Length, or while it streams).
-- HeavyJobs: graph documents and training runs go to worker threads, at most
-  `max_heavy_jobs` at once per process; a request that cannot start within
-  `heavy_queue_seconds` gets 503 with Retry-After, so the event loop and the
-  small requests (pages, static files, health) are never starved. Each job
-  gets a deadline; training checks it between chunks of steps.
+- HeavyJobs (app/admission.py): graph documents, training runs and exports
+  are admitted by estimated cost, at most `max_heavy_jobs` at once per
+  process; overload is refused at once with 503 and Retry-After.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from typing import Callable, TypeVar
 
-from fastapi import HTTPException
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-T = TypeVar("T")
+from app.admission import HeavyJobs  # noqa: F401 (where the app has always found it)
 
 
 def _error_body(message: str) -> bytes:
@@ -73,42 +66,3 @@ class BodyLimit:
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
-
-
-class HeavyJobs:
-    """A per-process gate in front of the pools for expensive work: at most
-    `max_jobs` run at once; past `max_waiting` requests queued, the next is
-    refused at once (503 with Retry-After) rather than after `queue_seconds`.
-    Jobs `in_process` run in `processes` (app/process_pool.py), when given."""
-
-    def __init__(self, max_jobs: int, queue_seconds: float, time_limit: float,
-                 processes=None, max_waiting: int | None = None):
-        self.max_jobs, self.queue_seconds, self.time_limit = max_jobs, queue_seconds, time_limit
-        self.processes, self.max_waiting, self.waiting = processes, max_waiting, 0
-        self._semaphore: asyncio.Semaphore | None = None
-
-    async def run(self, work: Callable[..., T], *args, in_process: bool = False) -> T:
-        if self._semaphore is None:  # made inside the running loop
-            self._semaphore = asyncio.Semaphore(self.max_jobs)
-        if self.max_waiting is not None and self._semaphore.locked() and \
-                self.waiting >= self.max_waiting:
-            raise HTTPException(503, f"the server is busy: {self.waiting} heavy requests are "
-                                     "waiting already; retry in a moment",
-                                headers={"Retry-After": "2"})
-        self.waiting += 1
-        try:
-            await asyncio.wait_for(self._semaphore.acquire(), self.queue_seconds)
-        except asyncio.TimeoutError:
-            raise HTTPException(503, "the server is busy with other heavy requests: retry in "
-                                     "a moment", headers={"Retry-After": "2"}) from None
-        finally:
-            self.waiting -= 1
-        try:
-            if in_process and self.processes is not None:
-                return await self.processes.run(work, *args)
-            return await run_in_threadpool(work, *args)
-        finally:
-            self._semaphore.release()
-
-    def deadline(self) -> float:
-        return time.monotonic() + self.time_limit

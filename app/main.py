@@ -12,7 +12,7 @@ from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.limits import BodyLimit, HeavyJobs
 from app.openapi import install_openapi
-from app.process_pool import ProcessJobs
+from app.process_pool import ProcessJobs, exit_with_supervisor
 from app.ratelimit import install_rate_limits
 from app.routers import api, code, deck, docs, exports, graphs, pages, training
 from app.security import SecurityHeaders
@@ -23,6 +23,7 @@ from engine.examples import load_example_paths, load_examples
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
+    exit_with_supervisor()  # --workers N: no worker outlives a killed server
     processes = app.state.heavy.processes
     if processes is not None:
         processes.start()

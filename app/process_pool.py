@@ -17,6 +17,7 @@ middle of a job (killed, out of memory) breaks the pool: the request gets a
 from __future__ import annotations
 
 import asyncio
+import importlib
 import multiprocessing
 import os
 import threading
@@ -41,14 +42,37 @@ def cores() -> int:
 _POOLS: dict[int, ProcessPoolExecutor] = {}  # size → the pool of this process
 
 
+# What the jobs need, imported as each worker starts rather than in the
+# first job (about a second: the first students would wait for it, and the
+# admission's estimate of a job's time would count it).
+PRELOAD = ("engine", "app.routers.api")
+
+
 def _exit_with(parent: int) -> None:
-    """In a worker: exit as soon as the server that started it is gone."""
+    """Exit this process as soon as `parent` (its parent process) is gone."""
     def watch():
         while os.getppid() == parent:
             time.sleep(1.0)
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="watch-server").start()
+
+
+def _start_worker(parent: int, modules: tuple[str, ...] = PRELOAD) -> None:
+    """In a worker: import what the jobs need; exit as soon as the server
+    that started it is gone."""
+    for module in modules:
+        importlib.import_module(module)
+    _exit_with(parent)
+
+
+def exit_with_supervisor() -> None:
+    """In a server worker of `--workers N`: exit when the process that
+    started it (uvicorn's supervisor) is killed without telling it, as its
+    own pool's workers do; a lone server (no multiprocessing parent) keeps
+    running whatever its parent does."""
+    if multiprocessing.parent_process() is not None:
+        _exit_with(os.getppid())
 
 
 class ProcessJobs:
@@ -63,7 +87,7 @@ class ProcessJobs:
         if self.processes not in _POOLS:
             _POOLS[self.processes] = ProcessPoolExecutor(
                 self.processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with, initargs=(os.getpid(),))
+                initializer=_start_worker, initargs=(os.getpid(),))
         return _POOLS[self.processes]
 
     async def run(self, work: Callable[..., T], *args) -> T:

@@ -1,5 +1,6 @@
 """A whole class at once (issue 11), against `chainrule serve` started as a
-lecturer starts it: one worker, the defaults, on a free port of loopback.
+lecturer starts it: the defaults (one worker per two cores), on a free port
+of loopback.
 
     python bench/classroom.py                        # the issue's waves
     python bench/classroom.py --quick                # small numbers: a smoke test
@@ -7,6 +8,8 @@ lecturer starts it: one worker, the defaults, on a free port of loopback.
                                                      # checkout first, then side by side
     python bench/classroom.py --compare-env CHAINRULE_HEAVY_PROCESSES=0
                                                      # threads first, then processes
+    python bench/classroom.py --workers 1 --workers 2 --workers 4
+                                                     # each worker count in turn
 
 Waves (sizes are options):
   same-link   N students open the same /graph link of a 2-8-1 network (about
@@ -20,8 +23,10 @@ Waves (sizes are options):
 
 Each row: requests, errors, p50 and p99 of a request, p99 of a whole visit
 (a student's page and files), bytes per visit on the wire, the server's CPU
-seconds during the wave and its memory (RSS) after it. The client is aiohttp:
-cheaper per request than the server it measures, so the server is measured.
+seconds during the wave, the client's own CPU seconds, and the server's
+memory (RSS) after it. The client is aiohttp: cheaper per request than the
+server it measures, so the server is measured; /healthz is polled from a
+process of its own, so the client's busy loop does not delay the polls.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
+import http.client
+import multiprocessing
 import os
 import random
 import re
@@ -40,13 +47,14 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE / "tests" / "support"))
 
+from class_graphs import big_graph, graph_link, mlp  # noqa: E402
 from live_server import Server, free_port, wait_until_up  # noqa: E402
 from loadgen import request_mix, rss_kib  # noqa: E402
 
@@ -57,35 +65,6 @@ KATEX_FONTS = ("KaTeX_Math-Italic.woff2", "KaTeX_Main-Regular.woff2",
                "KaTeX_Main-Italic.woff2", "KaTeX_Main-BoldItalic.woff2")
 
 
-def mlp(hidden: int, seed: int = 0) -> dict:
-    """A 2-hidden-1 tanh network with its loss as an expression (form fields)."""
-    rng = random.Random(seed)
-    lines = [f"h{j} = tanh(w{j}a*x1 + w{j}b*x2 + b{j})" for j in range(hidden)]
-    lines.append("p = " + " + ".join(f"v{j}*h{j}" for j in range(hidden)) + " + c")
-    lines.append("l = (p - y)^2")
-    values = {"x1": 0.5, "x2": -1.0, "y": 1.0, "c": 0.1}
-    for j in range(hidden):
-        for name in (f"w{j}a", f"w{j}b", f"b{j}", f"v{j}"):
-            values[name] = round(rng.uniform(-1, 1), 3)
-    return {"source": "\n".join(lines), "values": values, "data": ["x1", "x2", "y"]}
-
-
-def big_graph(nodes: int = 2000) -> dict:
-    """About `nodes` nodes: a sum of tanh(w·x) terms (5 nodes each, with inputs)."""
-    terms = nodes // 4
-    source = " + ".join(f"tanh(w{i % 25}*x{i})" for i in range(terms))
-    values = {**{f"w{i}": 0.04 * (i + 1) for i in range(25)},
-              **{f"x{i}": (i % 9) / 9 for i in range(terms)}}
-    return {"source": source, "values": values}
-
-
-def graph_link(request: dict) -> str:
-    """The /graph URL of a form, as the page writes it (app/url_state.py's FORM)."""
-    values = ",".join(f"{name}:{value}" for name, value in request["values"].items())
-    return "/graph?" + urlencode({"source": request["source"], "values": values,
-                                  "data": ",".join(request.get("data", []))})
-
-
 @dataclass
 class Wave:
     name: str
@@ -94,6 +73,7 @@ class Wave:
     wire_bytes: int = 0
     errors: list[str] = field(default_factory=list)
     cpu: float = 0.0
+    client_cpu: float = 0.0    # the load generator's own CPU seconds (this process)
     memory_mib: float = 0.0
 
     def percentile(self, p: float, values: list[float] | None = None) -> float:
@@ -107,6 +87,7 @@ class Wave:
                 "errors": str(len(self.errors)), "p50 s": f"{self.percentile(50):.3f}",
                 "p99 s": f"{self.percentile(99):.3f}", "visit p99 s": visit,
                 "KiB/visit": per_visit, "CPU s": f"{self.cpu:.1f}",
+                "client CPU s": f"{self.client_cpu:.1f}",
                 "MiB after": f"{self.memory_mib:.0f}"}
 
 
@@ -186,10 +167,30 @@ async def visit(session, wave: Wave, base: str, link: str, files: list[str], par
     wave.visits.append(time.perf_counter() - start)
 
 
-async def poll_health(session, wave: Wave, base: str, stop: asyncio.Event):
+def poll_health(base: str, ready, stop, results) -> None:
+    """In a process of its own (so that the load generator's busy loop and
+    GIL do not delay it): GET /healthz every 50 ms on a kept connection
+    (`ready` is set after the first) until `stop` is set; put [(seconds,
+    error or "")] on `results`, the first answer left out."""
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    answers, connection = [], None
     while not stop.is_set():
-        await fetch(session, wave, "GET", base + "/healthz")
-        await asyncio.sleep(0.05)
+        start = time.perf_counter()
+        error = ""
+        try:
+            if connection is None:
+                connection = http.client.HTTPConnection(host, port, timeout=60)
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                error = f"GET /healthz: {response.status}"
+        except (OSError, http.client.HTTPException) as exc:
+            error, connection = f"GET /healthz: {type(exc).__name__} {exc}", None
+        answers.append((time.perf_counter() - start, error))
+        ready.set()
+        time.sleep(0.05)
+    results.put(answers[1:])
 
 
 async def run_waves(base, args) -> list[Wave]:
@@ -204,7 +205,9 @@ async def run_waves(base, args) -> list[Wave]:
 
         async def measured(wave: Wave, work):
             before = {pid: cpu_seconds([pid]) for pid in base.process_ids()}
+            client_before = time.process_time()
             await work
+            wave.client_cpu = time.process_time() - client_before
             pids = base.process_ids()
             wave.cpu = sum(cpu_seconds([pid]) - before.get(pid, 0.0) for pid in pids)
             wave.memory_mib = (rss_kib(pids) or 0) / 1024
@@ -215,21 +218,26 @@ async def run_waves(base, args) -> list[Wave]:
         files = await page_files(session, base, link)
         print(f"same-link: the page and {len(files)} files per visit", file=sys.stderr)
         async def with_health(wave: Wave, work):
-            """The wave, with /healthz polled meanwhile (a row of its own)."""
-            health, stop = Wave(f"  healthz during {wave.name}"), asyncio.Event()
-            poller = asyncio.create_task(poll_health(session, health, base, stop))
-
-            async def both():
-                await work
-                stop.set()
-                await poller
-
-            await measured(wave, both())
+            """The wave (`work()` makes it: gather starts at once), with
+            /healthz polled meanwhile from another process (a row of its own)."""
+            health = Wave(f"  healthz during {wave.name}")
+            context = multiprocessing.get_context("spawn")
+            ready, stop, results = context.Event(), context.Event(), context.Queue()
+            poller = context.Process(target=poll_health, args=(str(base), ready, stop, results))
+            poller.start()
+            await asyncio.get_running_loop().run_in_executor(None, ready.wait)
+            await measured(wave, work())
+            stop.set()
+            answers = await asyncio.get_running_loop().run_in_executor(None, results.get)
+            poller.join()
+            health.latencies = [seconds for seconds, _ in answers]
+            health.errors = [error for _, error in answers if error]
             health.cpu, health.memory_mib = wave.cpu, wave.memory_mib
+            health.client_cpu = wave.client_cpu
             waves.append(health)
 
         same = Wave("same-link")
-        await with_health(same, asyncio.gather(*(visit(session, same, base, link, files, 6)
+        await with_health(same, lambda: asyncio.gather(*(visit(session, same, base, link, files, 6)
                                                  for _ in range(args.same_link))))
 
         wide = mlp(30, seed=1)
@@ -251,7 +259,7 @@ async def run_waves(base, args) -> list[Wave]:
             for _ in range(args.big_graph))))
 
         own = Wave("own-expr")
-        await with_health(own, asyncio.gather(*(
+        await with_health(own, lambda: asyncio.gather(*(
             fetch(session, own, "POST", base + "/api/graph", mlp(8, seed=100 + i))
             for i in range(args.own_expr))))
 
@@ -273,20 +281,21 @@ async def run_waves(base, args) -> list[Wave]:
 
 
 @contextmanager
-def serving(root: Path, env: dict[str, str] | None = None):
-    """`chainrule serve` (python -m app serve: one worker, the defaults) of the
-    checkout at `root`, on a free port, with a scratch database, and `env`."""
+def serving(root: Path, env: dict[str, str] | None = None, serve_args: list[str] = ()):
+    """`chainrule serve` (python -m app serve: the defaults, plus `serve_args`)
+    of the checkout at `root`, on a free port, with a scratch database, and `env`."""
     port = free_port()
     scratch = Path(tempfile.mkdtemp(prefix="chainrule-classroom-"))
     env = {**os.environ, **(env or {}), "CHAINRULE_DATABASE": str(scratch / "graphs.db")}
     with open(scratch / "server.log", "wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host",
-                                    "127.0.0.1", "--port", str(port)], cwd=root, env=env,
+                                    "127.0.0.1", "--port", str(port), *serve_args],
+                                   cwd=root, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
         base = Server(f"http://127.0.0.1:{port}")
         base.pid, base.log = process.pid, scratch / "server.log"
         try:
-            wait_until_up(f"{base}/healthz", process)
+            wait_until_up(f"{base}/healthz", process, timeout=180)  # N workers, a busy machine
             yield base
         finally:
             process.terminate()
@@ -294,8 +303,9 @@ def serving(root: Path, env: dict[str, str] | None = None):
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def measure(root: Path, args, env: dict[str, str] | None = None) -> list[Wave]:
-    with serving(root, env) as base:
+def measure(root: Path, args, env: dict[str, str] | None = None,
+            serve_args: list[str] = ()) -> list[Wave]:
+    with serving(root, env, serve_args) as base:
         waves = asyncio.run(run_waves(base, args))
     for wave in waves:
         for error in wave.errors[:3]:
@@ -329,6 +339,22 @@ def compared(before: list[Wave], after: list[Wave]) -> str:
     return table(rows)
 
 
+def by_workers(runs: dict[int, list[Wave]]) -> str:
+    """One row per wave: errors, p99 and server CPU for each worker count."""
+    counts = list(runs)
+    rows = []
+    for i, wave in enumerate(runs[counts[0]]):
+        row = {"wave": wave.name}
+        for n in counts:
+            one = runs[n][i]
+            row[f"{n} w: errors"] = str(len(one.errors))
+            row[f"{n} w: p99 s"] = f"{one.percentile(99):.3f}"
+            row[f"{n} w: CPU s"] = f"{one.cpu:.1f}"
+            row[f"{n} w: MiB"] = f"{one.memory_mib:.0f}"
+        rows.append(row)
+    return table(rows)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small waves: a smoke test")
@@ -345,14 +371,22 @@ def main(argv=None) -> int:
     parser.add_argument("--compare-env", action="append", default=[], metavar="NAME=VALUE",
                         help="measure first with this environment (e.g. "
                              "CHAINRULE_HEAVY_PROCESSES=0), then without, side by side")
+    parser.add_argument("--workers", action="append", type=int, default=[], metavar="N",
+                        help="serve with --workers N (default: as `chainrule serve` "
+                             "chooses); repeat to measure each in turn, side by side")
     args = parser.parse_args(argv)
     if args.quick:
         args.same_link, args.wide_link, args.big_graph = 20, 10, 4
         args.own_expr, args.mix, args.mix_clients = 10, 100, 10
+    if len(args.workers) > 1:
+        runs = {n: measure(HERE, args, serve_args=["--workers", str(n)]) for n in args.workers}
+        print(by_workers(runs))
+        return 1 if any(wave.errors for waves in runs.values() for wave in waves) else 0
+    serve_args = ["--workers", str(args.workers[0])] if args.workers else []
     baseline_env = dict(item.split("=", 1) for item in args.compare_env)
     before = measure(args.compare.resolve() if args.compare else HERE, args, baseline_env) \
         if args.compare or baseline_env else None
-    after = measure(HERE, args)
+    after = measure(HERE, args, serve_args=serve_args)
     if before:
         print(f"before: {args.compare or HERE} {' '.join(args.compare_env)}    after: {HERE}")
         print(compared(before, after))

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
+from app.admission import BIG_JOB_COST, source_cost
 from app.cache import Answer, answer_response, content_key, make_answer
 from app.config import Settings, get_settings
 from app.errors import ErrorBody
@@ -124,7 +125,8 @@ async def document_answer(app, body: GraphRequest) -> Answer:
     key = content_key("graph", body.model_dump(), settings.max_source_chars,
                       settings.max_nodes, settings.max_depth)
     return await app.state.answers.get_or_build(
-        key, lambda: app.state.heavy.run(graph_answer, body, settings, in_process=True))
+        key, lambda: app.state.heavy.run(graph_answer, body, settings, in_process=True,
+                                         cost=source_cost(body.source)))
 
 
 def find_example(request: Request, slug: str) -> Example:
@@ -190,7 +192,8 @@ async def svg_response(request: Request, document: Document, pass_: str,
     """The page's own picture of a frame, drawn in Chromium (about 1.5 s, so
     a heavy job); 503 with the reason where Chromium is missing."""
     try:
-        svg = await request.app.state.heavy.run(render_svg, document, pass_, step)
+        svg = await request.app.state.heavy.run(render_svg, document, pass_, step,
+                                                cost=BIG_JOB_COST)  # seconds of Chromium
     except ExportError as exc:
         raise HTTPException(503, str(exc)) from None
     return Response(svg, media_type="image/svg+xml")

@@ -12,12 +12,40 @@ export function retryAfter(response, fallback = 1) {
   return Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : fallback;
 }
 
+/* A busy server (503) is asked again with exponential backoff: the wait
+   doubles from 1 s at each attempt (up to 16 s), is never shorter than the
+   server's Retry-After, and is spread by up to a quarter at random so that
+   a class refused together does not come back together. Meanwhile the
+   page's status line ([data-testid="server-status"], a live region in
+   templates/base.html) says that it is waiting and for how long. */
+export const BUSY_RETRIES = 5;
+const MAX_BACKOFF_S = 16;
+
+/** Seconds to wait before attempt `attempt` + 1 (attempt counts from 0). */
+export function backoffSeconds(attempt, retryAfterSeconds, random = Math.random) {
+  const doubled = Math.min(2 ** attempt, MAX_BACKOFF_S);
+  const base = Math.max(doubled, Math.min(retryAfterSeconds, MAX_BACKOFF_S));
+  return base * (1 + random() / 4);
+}
+
+/** The status line's text while waiting ('' clears it). */
+export function showServerStatus(text) {
+  const line = typeof document === 'undefined' ? null : document.querySelector('[data-testid="server-status"]');
+  if (!line) return;
+  line.textContent = text;
+  line.hidden = !text;
+}
+
+function waitingText(seconds, attempt, retries) {
+  return `The server is busy: trying again in ${Math.ceil(seconds)} s (attempt ${attempt + 2} of ${retries + 1})…`;
+}
+
 /** POST a JSON body: {body} on success, {error: {message, line, column,
     status}} otherwise; never throws. A busy server (503) is asked again
-    after its Retry-After, up to `retries` times. Too many requests from
-    this address (429) come back as an error with `retryAfter` (seconds) and
-    a message that says how long to wait. */
-export async function postJSON(path, request, { retries = 0 } = {}) {
+    with backoff, up to `retries` times, and the status line says so. Too
+    many requests from this address (429) come back as an error with
+    `retryAfter` (seconds) and a message that says how long to wait. */
+export async function postJSON(path, request, { retries = BUSY_RETRIES } = {}) {
   for (let attempt = 0; ; attempt += 1) {
     let response;
     try {
@@ -27,12 +55,16 @@ export async function postJSON(path, request, { retries = 0 } = {}) {
         body: JSON.stringify(request),
       });
     } catch (exc) {
+      if (attempt > 0) showServerStatus('');
       return { error: { message: `the server cannot be reached (${exc.message})`, line: 0, column: 0, status: 0 } };
     }
     if (response.status === 503 && attempt < retries) {
-      await sleep(Math.min(retryAfter(response) * 1000, 5000));
+      const seconds = backoffSeconds(attempt, retryAfter(response));
+      showServerStatus(waitingText(seconds, attempt, retries));
+      await sleep(seconds * 1000);
       continue;
     }
+    if (attempt > 0) showServerStatus('');
     let body = null;
     try {
       body = await response.json();

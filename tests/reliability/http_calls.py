@@ -10,7 +10,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-PYTHON_SERVE = [sys.executable, "-m", "app", "serve"]
+# One worker: rate limits and the heavy-job gate are per worker, and these
+# tests count what one worker refuses (serve's default depends on the cores).
+PYTHON_SERVE = [sys.executable, "-m", "app", "serve", "--workers", "1"]
 
 
 @dataclass

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -119,6 +120,33 @@ def test_a_worker_killed_with_kill_9_under_load(tmp_path):
             assert call(base, f"/api/graphs/{graph_id}").status == 200
         assert_all_load(base, kept)
         assert f"Child process [{victim}] died" in base.log.read_text()
+
+
+def test_no_process_outlives_a_server_of_two_workers_killed_with_kill_9():
+    """The supervisor killed outright: its workers (which uvicorn does not
+    stop then), their document pools and multiprocessing's resource tracker
+    all exit within a few seconds, and the port is free again."""
+    with running_server(PYTHON_SERVE + ["--workers", "2"], env=NO_RATE_LIMIT) as base:
+        wait_for(lambda: len(workers_of(base)) == 2, "two workers")
+        body = json.dumps({"source": "y = w*x", "values": {"w": 2, "x": 3}}).encode()
+        for _ in range(4):   # new connections: both workers start their pools
+            assert call(base, "/api/graph", body).status == 200
+        descendants = [pid for pid in base.process_ids() if pid != base.pid]
+        assert len(descendants) >= 3, descendants
+        os.kill(base.pid, signal.SIGKILL)
+        wait_for(lambda: not any(alive(pid) for pid in descendants),
+                 "every process of the server gone", timeout=15)
+        port = int(base.rsplit(":", 1)[1])
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0   # no one listens there
+
+
+def alive(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 SLOW_SOURCE = " + ".join(f"sin(x*{i})" for i in range(1, 1200))  # about 1 s on one core
