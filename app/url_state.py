@@ -97,6 +97,8 @@ PLAYER = (
     Key("speed", "choice", 1, "player", choices=SPEEDS),
     Key("big", "flag", False, "player", doc="large text and high contrast"),
     Key("runs", "int", 1, "player", min=1, max=MAX_RUNS, doc="backward() runs so far"),
+    # absent (null): as the graph opens (static/js/group_view.js); empty: all collapsed
+    Key("open", "names", None, "player", always=True, doc="the expanded groups' ids, 3,5,9"),
 )
 
 EMBED = (

@@ -96,7 +96,17 @@ export function createPanel(root, doc, passes) {
     const step = scene.currentStep;
     if (scene.pass !== 'backward' || !step) return;
     const node = doc.nodes[step.node];
-    for (const f of step.flows) {
+    // A collapsed group's step: the engine wrote each flow's chain rule (engine/group_steps.py).
+    for (const f of [...step.flows, ...(step.inner || [])].filter((g) => g.text)) {
+      (f.texts || [f.text]).forEach((text, k) => {
+        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, [['', text]]);
+        if (!window.katex) return;
+        li.setAttribute('aria-label', text);
+        li.textContent = '';
+        window.katex.render((f.texes || [f.tex])[k], li, { throwOnError: false, output: 'html' });
+      });
+    }
+    for (const f of step.flows.filter((g) => !g.text)) {
       const child = doc.nodes[f.child];
       const edge = doc.edges[f.edge];
       const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];
