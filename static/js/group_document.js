@@ -43,8 +43,11 @@ export function viewDocument(doc, drawn, placed) {
       local_grad_tex: into ? '\\partial' : first.local_grad_tex, chip: into ? '*∂' : first.chip,
       local_grad_wrapped_tex: into ? '\\partial' : first.local_grad_wrapped_tex,
       requires_grad: d.edges.some((e) => doc.edges[e].requires_grad), bends: bend || [], joins: d.edges,
+      chipless: into,   // no one local derivative: no chip (the panel writes the chain rule)
     };
   });
+
+  quietFanOut(nodes, edges);
 
   const forward = [];
   const backward = [];
@@ -87,6 +90,22 @@ export function viewDocument(doc, drawn, placed) {
     ...doc, nodes, edges, output: at(doc.output), steps: [...forward, ...backward],
     width: placed.width ?? doc.width, height: placed.height ?? doc.height, drawn,
   };
+}
+
+/** A node with many arrows out (a neuron feeding a layer) writes its name,
+    value and gradient on the shortest one only: the same text on sixteen
+    crossing arrows is noise, and the panel gives each flow. */
+const FAN_OUT = 3;
+function quietFanOut(nodes, edges) {
+  const out = new Map();
+  for (const e of edges) (out.get(e.source) || out.set(e.source, []).get(e.source)).push(e);
+  for (const [source, list] of out) {
+    if (list.length < FAN_OUT) continue;
+    const s = nodes[source];
+    const length = (e) => Math.hypot(nodes[e.target].x - s.x, nodes[e.target].y - s.y);
+    const keep = list.reduce((a, b) => (length(b) < length(a) ? b : a));
+    for (const e of list) if (e !== keep) e.quiet = true;
+  }
 }
 
 /** A plain node's flows; those along one joined edge (into a collapsed group's output) are one. */

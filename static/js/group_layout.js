@@ -11,6 +11,7 @@ import { shapeOf } from './geometry.js';
 
 const LAYER_GAP = 170;   // as engine/layout.py: room for "u = 0.25" and "u′ = 161.1"
 const ROW_GAP = 90;
+const ARROW_ROOM = 150;  // between two columns' nodes: an arrow's name, value and gradient
 const MARGIN = 50;
 const BOX_PAD = 18;       // room between a box and its members
 const BOX_HEADER = 26;    // the box's name and its collapse button, above its members
@@ -65,12 +66,21 @@ export function layeredLayout({ nodes, edges, boxes = [] }, sizeOf) {
     });
   }
   const tallest = Math.max(...[...row.values()], 0);
+  // Columns as far apart as their widest nodes need, plus room for the arrows' labels.
+  const left = [];
+  let at = MARGIN;
+  columns.forEach((ids, c) => {
+    const half = ids ? Math.max(...ids.map((id) => sizeOf(id)[0] / 2)) : 0;
+    const previous = c > 0 && columns[c - 1] ? Math.max(...columns[c - 1].map((id) => sizeOf(id)[0] / 2)) : 0;
+    at += c === 0 ? 0 : Math.max(LAYER_GAP, previous + half + ARROW_ROOM);
+    left[c] = at;
+  });
   for (const ids of columns) {
     if (!ids) continue;
     const rows = ids.map((id) => row.get(id));
     const shift = (tallest - Math.max(...rows)) / 2;
     for (const id of ids) {
-      x[id] = MARGIN + column.get(id) * LAYER_GAP;
+      x[id] = left[column.get(id)];
       y[id] = MARGIN + BOX_HEADER * depthOf(pathOf(id)) + (row.get(id) + shift) * ROW_GAP;
     }
   }
