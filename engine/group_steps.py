@@ -21,6 +21,7 @@ from engine.schema import Document, Group, GroupFlow, GroupSteps
 MAX_PATHS = 4            # more paths than this: the sum over the edges into the group
 MAX_EXPRESSION = 60      # a longer output expression is left out of the forward text
 MAX_GIVEN = 6            # values written going in; more are counted
+MAX_LEAF_FLOWS = 32      # a group with more leaves inside writes no flow for them
 
 
 def _prime(node) -> Math:
@@ -36,10 +37,14 @@ def _within(doc: Document) -> dict[int, set[int]]:
     return inside
 
 
-def _entering(doc: Document, group: Group, inside: set[int]) -> list[int]:
+def _entering(doc: Document, group: Group, inside: set[int], limit: int | None = None) -> list[int]:
     """Where values enter: its inputs, then the leaves inside it (a parameter
-    only this group uses belongs to it, and its gradient leaves there too)."""
+    only this group uses belongs to it, and its gradient leaves there too),
+    unless there are more than `limit` of them (a layer's hundreds of
+    weights: their gradients are read in the open group)."""
     leaves = sorted(i for i in inside if doc.nodes[i].kind != "op")
+    if limit is not None and len(leaves) > limit:
+        leaves = []
     return list(group.inputs) + leaves
 
 
@@ -65,29 +70,42 @@ def _forward(doc: Document, group: Group, inside: set[int]) -> Math:
     return Math(f"{into.text} ↦ {out.text}", rf"{into.tex} \;\mapsto\; {out.tex}")
 
 
-def _backward(doc: Document, group: Group) -> Math:
+def _backward(group: Group, steps) -> Math:
     """The gradient arriving at the outputs: each output's own backward step."""
-    steps = {s.node: s for s in doc.steps if s.pass_ == "backward"}
     found = [steps[o] for o in group.outputs if o in steps]
     return Math("; ".join(s.text for s in found), r";\quad ".join(s.tex for s in found))
 
 
-def _paths(doc: Document, start: int, inside: set[int], outputs: set[int], out_of) -> list | None:
+def _path_counts(inside: set[int], outputs: set[int], out_of) -> dict[int, int]:
+    """Paths from each node inside to an output, counted up to MAX_PATHS + 1;
+    node ids are in topological order, so the later nodes come first here."""
+    count: dict[int, int] = {}
+    for node in sorted(inside, reverse=True):
+        n = 1 if node in outputs else 0
+        for edge in out_of.get(node, []):
+            if edge.target in inside and edge.requires_grad and node not in outputs:
+                n += count.get(edge.target, 0)
+        count[node] = min(n, MAX_PATHS + 1)
+    return count
+
+
+def _paths(start: int, inside: set[int], outputs: set[int], out_of, count) -> list | None:
     """The edge paths from `start` into the group to one of its outputs, or
-    None when there are more than MAX_PATHS."""
-    found: list[list] = []
-
-    def walk(node: int, path: list) -> bool:
-        if node in outputs and path:
+    None when there are more than MAX_PATHS. Without recursion: a group can
+    be a chain of thousands of nodes."""
+    firsts = [e for e in out_of.get(start, []) if e.target in inside and e.requires_grad]
+    if sum(count.get(e.target, 0) for e in firsts) > MAX_PATHS:
+        return None
+    found, stack = [], [[e] for e in firsts if count.get(e.target, 0)]
+    while stack:
+        path = stack.pop()
+        node = path[-1].target
+        if node in outputs:
             found.append(path)
-            return len(found) <= MAX_PATHS
-        for edge in out_of[node]:
-            if edge.target in inside and edge.requires_grad:
-                if not walk(edge.target, path + [edge]):
-                    return False
-        return True
-
-    return found if walk(start, []) else None
+            continue
+        stack += [path + [e] for e in out_of.get(node, [])
+                  if e.target in inside and e.requires_grad and count.get(e.target, 0)]
+    return sorted(found, key=lambda p: [e.id for e in p])
 
 
 def _factors(path) -> tuple[Math, float]:
@@ -108,16 +126,14 @@ def _wrapped_text(edge) -> str:
     return edge.local_grad_expr
 
 
-def _flows(doc: Document, group: Group, inside: set[int]) -> list[GroupFlow]:
+def _flows(doc: Document, group: Group, inside: set[int], out_of) -> list[GroupFlow]:
     nodes = doc.nodes
-    out_of: dict[int, list] = {}
-    for edge in doc.edges:
-        out_of.setdefault(edge.source, []).append(edge)
     outputs = set(group.outputs)
     # The path form needs each output's gradient to come from outside only.
     outputs_leave = all(not (e.target in inside) for o in outputs for e in out_of.get(o, []))
+    count = _path_counts(inside, outputs, out_of) if outputs_leave else {}
     flows = []
-    for i in _entering(doc, group, inside):
+    for i in _entering(doc, group, inside, MAX_LEAF_FLOWS):
         into = [e for e in out_of.get(i, []) if e.target in inside and e.requires_grad]
         if not into or nodes[i].grad is None:
             continue
@@ -127,7 +143,7 @@ def _flows(doc: Document, group: Group, inside: set[int]) -> list[GroupFlow]:
         rest = any(e.target not in inside and e.requires_grad for e in out_of.get(i, []))
         me = _prime(nodes[i])
         sign = Math(" += " if rest else " = ", r" \mathrel{+}= " if rest else " = ")
-        paths = _paths(doc, i, inside, outputs, out_of) if outputs_leave else None
+        paths = _paths(i, inside, outputs, out_of, count) if outputs_leave else None
         terms, numbers = [], []
         if paths:
             for path in paths:
@@ -158,9 +174,13 @@ def _flows(doc: Document, group: Group, inside: set[int]) -> list[GroupFlow]:
 def with_group_steps(doc: Document) -> Document:
     """The document, each of its groups given its forward and backward step."""
     inside = _within(doc)
+    steps = {s.node: s for s in doc.steps if s.pass_ == "backward"}
+    out_of: dict[int, list] = {}
+    for edge in doc.edges:
+        out_of.setdefault(edge.source, []).append(edge)
     for group in doc.groups:
-        forward, backward = _forward(doc, group, inside[group.id]), _backward(doc, group)
+        forward, backward = _forward(doc, group, inside[group.id]), _backward(group, steps)
         group.steps = GroupSteps(forward_text=forward.text, forward_tex=forward.tex,
                                  backward_text=backward.text, backward_tex=backward.tex,
-                                 flows=_flows(doc, group, inside[group.id]))
+                                 flows=_flows(doc, group, inside[group.id], out_of))
     return doc
