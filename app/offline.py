@@ -53,7 +53,8 @@ class BundleError(ValueError):
     """The app's JS uses a module form the bundler does not understand."""
 
 
-_IMPORT = re.compile(r"^import\s*\{([^}]*)\}\s*from\s*'\./([\w-]+\.js)';[ \t]*$", re.M)
+# A relative path to a module of static/js: './x.js', './train/x.js', '../x.js'.
+_IMPORT = re.compile(r"^import\s*\{([^}]*)\}\s*from\s*'(\.{1,2}/(?:[\w-]+/)*[\w-]+\.js)';[ \t]*$", re.M)
 _EXPORT = re.compile(r"^export\s+((?:async\s+)?function\*?|const|class)\s+([A-Za-z_$][\w$]*)",
                      re.M)
 _LEFT_OVER = re.compile(r"^(?:import|export)\b|\bimport\s*\.\s*meta\b|\bimport\s*\(", re.M)
@@ -62,6 +63,20 @@ _NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
 
 def _module_var(filename: str) -> str:
     return "m_" + re.sub(r"\W", "_", filename.removesuffix(".js"))
+
+
+def _resolved(importer: str, specifier: str) -> str:
+    """The module a relative import names, as a path under static/js
+    ('train/api.js' importing '../api.js' → 'api.js')."""
+    parts = importer.split("/")[:-1]
+    for part in specifier.split("/"):
+        if part == "..":
+            if not parts:
+                raise BundleError(f"{importer} imports {specifier}, outside static/js")
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
 
 
 def _parse_module(filename: str, text: str) -> tuple[list[tuple[str, list[str]]], list[str], str]:
@@ -77,7 +92,7 @@ def _parse_module(filename: str, text: str) -> tuple[list[tuple[str, list[str]]]
             if not _NAME.match(name) or (alias and not _NAME.match(alias)):
                 raise BundleError(f"{filename}: cannot read the import '{part}'")
             bindings.append(f"{name}: {alias}" if alias else name)
-        imports.append((match.group(2), bindings))
+        imports.append((_resolved(filename, match.group(2)), bindings))
     body = _IMPORT.sub("", text)
     exports = [m.group(2) for m in _EXPORT.finditer(body)]
     body = _EXPORT.sub(lambda m: f"{m.group(1)} {m.group(2)}", body)

@@ -43,7 +43,7 @@ _MEDIA_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "te
                 ".woff2": "font/woff2", ".svg": "image/svg+xml", ".md": "text/markdown",
                 ".txt": "text/plain", ".json": "application/json", ".png": "image/png"}
 _CSS_URL = re.compile(r"url\(([^)]*)\)")
-_MODULE_TAG = re.compile(r'<script type="module" src="/static/js/([\w.-]+\.js)\?v=[0-9a-f]+">'
+_MODULE_TAG = re.compile(r'<script type="module" src="/static/js/((?:[\w-]+/)*[\w-]+\.js)\?v=[0-9a-f]+">'
                          r'</script>')
 _ANY_MODULE_TAG = re.compile(r'<script type="module" src="/static/js/[^"]+"></script>')
 _PRELOAD = re.compile(r'<link rel="modulepreload" href="/static/js/[^"]+">\n?')
@@ -117,7 +117,8 @@ class StaticSite:
         """The URL of one script holding these entry modules, or None when
         the bundler cannot read them (the page keeps its modules)."""
         if entries not in self._bundles:
-            name = BUNDLE_DIR + "+".join(e.removesuffix(".js") for e in entries) + ".js"
+            name = BUNDLE_DIR + "+".join(e.removesuffix(".js").replace("/", "~")
+                                         for e in entries) + ".js"
             made = self._bundle(name)
             self._bundles[entries] = None if made is None else \
                 f"/static/{name}?v={made.version}"
@@ -132,7 +133,7 @@ class StaticSite:
         text = html.decode()
         tags = _ANY_MODULE_TAG.findall(text)
         entries = tuple(_MODULE_TAG.findall(text))
-        # A module the bundle cannot name (a sub-folder) leaves the modules as they are.
+        # A module the bundler cannot read leaves the modules as they are.
         url = self.bundle_url(entries) if entries and len(entries) == len(tags) else None
         if url is not None:
             text = _PRELOAD.sub("", _first_only(_MODULE_TAG, text,
@@ -194,7 +195,7 @@ class StaticSite:
         if kind == "css":
             body = self._css_bundle(tuple(p.replace("~", "/") + ".css" for p in parts))
         elif kind == "js":
-            body = self._js_bundle(tuple(p + ".js" for p in parts))
+            body = self._js_bundle(tuple(p.replace("~", "/") + ".js" for p in parts))
         else:
             body = None
         if body is None:
@@ -207,7 +208,7 @@ class StaticSite:
 
     def _js_bundle(self, entries: tuple[str, ...]) -> bytes | None:
         js = self.static_dir / "js"
-        if not all(re.fullmatch(r"[\w-]+\.js", e) and (js / e).is_file() for e in entries):
+        if not all(re.fullmatch(r"(?:[\w-]+/)*[\w-]+\.js", e) and (js / e).is_file() for e in entries):
             return None
         from app.offline import BundleError, bundle_modules
         try:

@@ -3,6 +3,7 @@
 
 import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
+import { placeDocument } from './layout.js';
 import { createPanel } from './panel.js';
 import { createPlayer } from './player.js';
 import { cullGraph, drawGraph, paintGraph } from './render.js';

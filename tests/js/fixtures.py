@@ -31,6 +31,22 @@ EXPRESSIONS = {
     "overflow": {"source": "y = exp(w) * log(x)", "values": {"w": 1000, "x": -1}},
 }
 
+
+
+def python_graphs() -> dict:
+    """Graphs made in Python, as a lecturer does after the slides: micrograd's
+    MLP (engine.nn) with its nested groups, on one sample."""
+    import random
+
+    from engine import Value, build_document
+    from engine.nn import MLP
+
+    random.seed(3)
+    model = MLP(2, [4, 4, 1])
+    out = model([Value(0.5, label="x0", requires_grad=False), Value(-1.0, label="x1", requires_grad=False)])
+    return {"mlp-2-4-4-1": json.loads(build_document(out, title="MLP(2, [4, 4, 1])").to_json())}
+
+
 PAGES = {  # the page whose table each test uses, by name
     "home": "/",
     "example": "/examples/simple",
@@ -64,6 +80,7 @@ def make() -> dict:
             answer = client.post("/api/graph", json=body)
             assert answer.status_code == 200, answer.text
             documents[name] = answer.json()
+    documents.update(python_graphs())
     return {"tables": tables, "documents": documents}
 
 

@@ -82,7 +82,10 @@ def test_the_page_runs_its_own_player_not_main_js(client):
     start a second player on #player) with its own."""
     html = client.get("/examples/practical/train").text
     assert re.search(r'\sid="player"', html) and 'data-testid="player"' in html
-    assert "js/train/main.js" in html and '"/static/js/main.js' not in html
+    # Its modules are one bundle whose entries are named in its URL: train/main, not main.
+    bundle = re.search(r'<script type="module" src="/static/bundle/([^"?]+)\.js\?v=\w+"></script>', html)
+    assert bundle and "train~main" in bundle.group(1).split("+")
+    assert "main" not in bundle.group(1).split("+") and '"/static/js/main.js' not in html
     assert re.search(r'<script defer src="/static/vendor/uPlot-1\.6\.32\.iife\.min\.js\?v=\w+"></script>', html)
     # its stylesheets, uPlot's among them, as one (app/static_files.py)
     assert re.search(r'<link rel="stylesheet" href="/static/bundle/[^"]*vendor~uPlot-1\.6\.32\.min'

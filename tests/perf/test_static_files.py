@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from app import paths
 from app.config import Settings
 from app.main import create_app
-from app.offline import bundle_modules
+from app.offline import BundleError, bundle_modules
 
 STATIC = paths.static_dir()
 
@@ -88,9 +88,24 @@ def test_a_page_loads_one_bundle_of_its_modules_in_document_order(client):
     assert css.index("KaTeX_Main") < css.index(app_css[:200])  # katex first, as in the page
 
 
-def test_a_page_whose_modules_cannot_be_bundled_keeps_them(client):
+def test_modules_in_a_sub_folder_are_bundled_too(client):
     html = client.get("/examples/practical/train").text  # js/train/ imports ../state.js
-    assert re.search(r'<script type="module" src="/static/js/train/main\.js\?v=', html)
+    scripts = re.findall(r'<script type="module" src="([^"]+)"', html)
+    assert len(scripts) == 1 and "/static/bundle/" in scripts[0] and "train~main" in scripts[0]
+    name = scripts[0].split("?")[0].rsplit("/", 1)[1].removesuffix(".js")
+    entries = tuple(entry.replace("~", "/") + ".js" for entry in name.split("+"))
+    assert "train/main.js" in entries
+    bundle = client.get(scripts[0]).text
+    assert bundle == bundle_modules(STATIC / "js", entries)
+    # '../format.js' from train/ and './format.js' from the top are one module, run once.
+    assert bundle.count("// --- static/js/format.js\n") == 1
+    assert "// --- static/js/train/updates.js" in bundle
+
+
+def test_a_module_importing_from_outside_the_folder_is_refused(tmp_path):
+    (tmp_path / "entry.js").write_text("import { x } from '../secret.js';\nexport const y = x;\n")
+    with pytest.raises(BundleError, match="outside static/js"):
+        bundle_modules(tmp_path, ("entry.js",))
 
 
 def test_development_keeps_the_readable_modules(tmp_path):
