@@ -12,7 +12,8 @@
 
    With every group expanded the document itself is drawn, unchanged. */
 
-import { num } from './format.js';
+import { num, textWidth } from './format.js';
+import { shapeOf } from './geometry.js';
 import { groupFace } from './group_view.js';
 
 const ratio = (a, b) => (b === 0 ? 0 : a / b);
@@ -86,10 +87,52 @@ export function viewDocument(doc, drawn, placed) {
       backward.push(groupBackward(doc, nodes[i], i, k, { key, drawn, at, edgeOf, edges, index: backward.length }));
     }
   });
+  const frames = framesOf(nodes, drawn, placed, index);
   return {
     ...doc, nodes, edges, output: at(doc.output), steps: [...forward, ...backward],
     width: placed.width ?? doc.width, height: placed.height ?? doc.height, drawn,
+    frames, obstacles: frames.map((f) => f.header),
   };
+}
+
+const FRAME_PAD = 10;      // around the members' shapes
+const HEADER = 26;         // a frame's name and its ⊖, above its members
+const NAME_SIZE = 13;      // the name's font size (app.css .box-name)
+
+/** The frame of each expanded group: the layout's box, grown to hold its
+    members' shapes (the layout places centres) and its nested frames, with
+    a header row for its ⊖ and name; innermost first. */
+function framesOf(nodes, drawn, placed, index) {
+  const depth = new Map();
+  for (const b of drawn.boxes) depth.set(b.id, b.parent === null ? 0 : depth.get(b.parent) + 1);
+  const byId = new Map();
+  for (const box of [...drawn.boxes].sort((a, b) => depth.get(b.id) - depth.get(a.id))) {
+    const r = placed.boxes && placed.boxes[box.id];
+    if (!r) continue;
+    let [x0, y0, x1, y1] = [r.x, r.y, r.x + r.width, r.y + r.height];
+    let top = Infinity;
+    for (const key of box.members) {
+      const node = nodes[index.get(key)];
+      const s = shapeOf(node);
+      const [hw, hh] = s.circle ? [s.r, s.r] : [s.w / 2, s.h / 2];
+      x0 = Math.min(x0, node.x - hw - FRAME_PAD); x1 = Math.max(x1, node.x + hw + FRAME_PAD);
+      y1 = Math.max(y1, node.y + hh + FRAME_PAD);
+      top = Math.min(top, node.y - hh - FRAME_PAD);
+    }
+    for (const inner of drawn.boxes.filter((b) => b.parent === box.id && byId.has(b.id))) {
+      const f = byId.get(inner.id);
+      x0 = Math.min(x0, f.x - FRAME_PAD); x1 = Math.max(x1, f.x + f.width + FRAME_PAD);
+      y1 = Math.max(y1, f.y + f.height + FRAME_PAD);
+      top = Math.min(top, f.y - FRAME_PAD);
+    }
+    y0 = Math.min(y0, top - HEADER);
+    const nameWidth = 28 + textWidth(box.group.label) * NAME_SIZE * 1.1;
+    byId.set(box.id, {
+      id: box.id, group: box.group, x: x0, y: y0, width: x1 - x0, height: y1 - y0,
+      header: [x0 + 2, y0 + 2, x0 + 6 + nameWidth, y0 + HEADER - 2],
+    });
+  }
+  return [...byId.values()];
 }
 
 /** A node with many arrows out (a neuron feeding a layer) writes its name,

@@ -14,7 +14,7 @@ const MOVE_MS = 320;
 const MARK = 7;   // the ⊕'s radius
 
 /** Add the groups' marks to a drawing of a view document (group_document.js). */
-export function decorateGroups(graph, doc, placed) {
+export function decorateGroups(graph, doc) {
   for (const h of graph.nodes) {
     const { node, g } = h;
     g.setAttribute('data-ref', String(node.ref ?? node.id));
@@ -39,18 +39,16 @@ export function decorateGroups(graph, doc, placed) {
   // An arrow into a collapsed group has no one local derivative: its chip stays hidden
   // (the panel writes the chain rule through the group).
   for (const h of graph.edges) if (h.edge.chipless) h.chip.setAttribute('data-joined', '');
-  graph.groupBoxes = drawBoxes(graph, doc, placed);
+  graph.groupBoxes = drawBoxes(graph, doc);
 }
 
-function drawBoxes(graph, doc, placed) {
-  const drawn = doc.drawn;
-  if (!drawn || !placed || !placed.boxes) return [];
+function drawBoxes(graph, doc) {
+  if (!doc.frames) return [];
   const layer = el('g', { class: 'group-boxes' }, null);
   graph.viewport.insertBefore(layer, graph.viewport.firstChild);
   const handles = [];
-  for (const box of drawn.boxes) {
-    const r = placed.boxes[box.id];
-    if (!r) continue;
+  for (const r of [...doc.frames].reverse()) {   // outermost first, under the inner ones
+    const box = r;
     const g = el('g', { class: 'group-box', 'data-box-id': box.id }, layer);
     el('rect', { class: 'frame', x: r.x, y: r.y, width: r.width, height: r.height, rx: 10 }, g);
     const button = el('g', {

@@ -172,6 +172,7 @@ export function placeLabels(doc, places, sizes) {
     const hh = s.circle ? s.r : s.h / 2;
     taken.add([node.x - hw - 2, node.y - hh - 2, node.x + hw + 2, node.y + hh + 2]);
   });
+  for (const box of doc.obstacles || []) taken.add(box);   // a group frame's name (group_document.js)
   // Shortest arrows first: they have the fewest good places.
   const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
   for (const i of order) if (!doc.edges[i].chipless) placeChip(places[i], taken);

@@ -139,7 +139,7 @@ export function createView(root, store, { atEdge = null } = {}) {
       the labels on screen were measured with the fonts they are drawn in. */
   function draw() {
     graph = drawGraph(svg, doc);
-    decorateGroups(graph, doc, placed);
+    decorateGroups(graph, doc);
     graph.big = doc.nodes.length > BIG_GRAPH;
     graph.largeText = document.body.classList.contains('big');
     tooltip.attach(doc, graph);
