@@ -117,16 +117,17 @@ export function animateChange(graph, doc, before, oldItemOf) {
 /** Click, Enter or Space on a group (opens it) or on a frame's ⊖ (closes it). */
 export function onGroupToggle(svg, toggle) {
   const target = (event) => event.target.closest && event.target.closest('[data-group-id], [data-collapse-group]');
-  const act = (el) => toggle(Number(el.dataset.groupId ?? el.dataset.collapseGroup));
+  // From the keyboard, focus follows to the group's other control (`true`); a click leaves it.
+  const act = (el, byKey) => toggle(Number(el.dataset.groupId ?? el.dataset.collapseGroup), byKey);
   svg.addEventListener('click', (event) => {
     const el = target(event);
-    if (el) act(el);
+    if (el) act(el, false);
   });
   svg.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' && event.key !== ' ') return;
     const el = target(event);
     if (!el || el !== document.activeElement) return;
     event.preventDefault();
-    act(el);
+    act(el, true);
   });
 }

@@ -128,7 +128,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     }
   }
 
-  onGroupToggle(svg, (id) => setExpanded(toggled(expanded, id), id));
+  onGroupToggle(svg, (id, byKey) => setExpanded(toggled(expanded, id), byKey ? id : null));
   const groupControls = root.querySelector('[data-testid="group-controls"]');
 
   store.subscribe(paint);
