@@ -104,6 +104,8 @@ PLAYER = (
     Key("score", "pairs", {}, "player",
         doc="the quiz's marks, a character per step: forward:1-0 (right, not asked, missed)"),
     Key("seed", "text", "", "player", doc="the input forward mode seeds with 1 (pass=tangent)"),
+    # absent (null): as the graph opens (static/js/group_view.js); empty: all collapsed
+    Key("open", "names", None, "player", always=True, doc="the expanded groups' ids, 3,5,9"),
 )
 
 EMBED = (

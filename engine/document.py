@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from engine import notation
+from engine.group_steps import with_group_steps
 from engine.grouping import group_graph
 from engine.layout import layout
 from engine.naming import name_nodes
@@ -86,11 +87,11 @@ class _Builder:
         for node, group_id in zip(nodes, group_ids):
             if group_id is not None:
                 node.group = group_id
-        return Document(title=title, source=source, output=output,
+        return with_group_steps(Document(title=title, source=source, output=output,
                         value=trace.nodes[output].data, gradients=gradients,
                         nodes=nodes, edges=edges, steps=steps,
                         groups=[Group(**vars(g)) for g in groups],
-                        width=placed.width, height=placed.height, warnings=warnings)
+                        width=placed.width, height=placed.height, warnings=warnings))
 
     def node(self, i: int, x: float, y: float, is_output: bool) -> Node:
         value = self.trace.nodes[i]

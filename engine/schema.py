@@ -174,9 +174,27 @@ class TangentStep(_Model):
 Step = Annotated[Union[ForwardStep, BackwardStep, TangentStep], Field(discriminator="pass_")]
 
 
-class Group(_Model):
+class GroupFlow(_Model):
+    """What leaves a collapsed group on one input, in the backward pass."""
+    child: int = Field(description="The input node")
+    contribution: Number = Field(description="Σ over its edges into the group: member′ × local_grad")
+    text: str = Field(description="a3′ += h3′·(1 − h3²)·x = 0.5 × 0.42 × 2 = 0.42")
+    tex: str
+
+
+class GroupSteps(_Model):
+    """A collapsed group as one step of each pass (engine/group_steps.py)."""
+    forward_text: str = Field(description="x = 0.5, a3 = 2 ↦ h3 = a3·x + c3 = 1.5")
+    forward_tex: str
+    backward_text: str = Field(description="The gradient arriving at its outputs: h3′ = o′·v3 = …")
+    backward_tex: str
+    flows: list[GroupFlow] = Field(description="What leaves on each input that needs a gradient")
+
+
+class Group(_WithOptional):
     """A named part of the graph (engine/grouping.py): a named intermediate,
     `with engine.group(...)`, or engine.nn's MLP › layer › neuron."""
+    _OMIT_IF_NONE = ("steps",)
     id: int
     label: str
     parent: int | None = Field(description="The group it is in, or null at the top")
@@ -184,6 +202,8 @@ class Group(_Model):
     inputs: list[int] = Field(description="Nodes outside it whose values enter it")
     outputs: list[int] = Field(description="Nodes inside it whose values leave it "
                                            "(or the graph's output)")
+    steps: GroupSteps | None = Field(None, description="Its forward and backward step "
+                                     "when drawn collapsed")
 
 
 class Document(_WithOptional):

@@ -31,7 +31,8 @@ export function setupCheckGradient(root, { view, tabs, post }) {
   let checked = null;      // the checked document, for the document on show
   let checkedFor = null;
 
-  view.onLoad((doc) => {
+  view.onLoad(() => {
+    const doc = view.source;   // every node, collapsed groups' too
     select.textContent = '';
     for (const node of checkable(doc)) {
       const option = document.createElement('option');
@@ -43,7 +44,7 @@ export function setupCheckGradient(root, { view, tabs, post }) {
   });
 
   async function checkedDocument() {
-    const doc = view.doc;
+    const doc = view.source;
     if (checkedFor === doc && checked) return { document: checked };
     const request = requestOf(doc);
     if (!post) return { error: { message: 'the check runs on the chainrule server, and this copy has none' } };

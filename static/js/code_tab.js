@@ -78,7 +78,7 @@ export function setupCodeTab(root, { view, tabs, post }) {
   function requestFor(lang) {
     const slug = exampleSlug(location.pathname);
     if (slug) return { example: slug, language: lang };
-    const request = requestOf(view.doc);
+    const request = requestOf(view.source);
     if (!request) return null;
     const { source, values, data, labels } = request;
     return { source, values, data, labels, language: lang };

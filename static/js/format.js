@@ -45,6 +45,7 @@ export function texNumber(x, wrapNegative = false) {
 
 /** What flows along an arrow: upstream × local derivative, "161.1 × 0.5". */
 export function flowText(upstream, localGrad) {
+  if (upstream === undefined) return fmt(localGrad);   // a group of several outputs: what it passes on
   return `${fmt(upstream)} × ${localGrad < 0 ? `(${fmt(localGrad)})` : fmt(localGrad)}`;
 }
 

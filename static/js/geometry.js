@@ -18,7 +18,10 @@ export function inputWidth(label) {
   return Math.max(36, 18 + 10 * [...label].length);
 }
 
+export const GROUP_HEIGHT = 50;    // a collapsed group: its name, then its value and gradient
+
 export function shapeOf(node) {
+  if (node.kind === 'group') return { circle: false, w: Math.max(120, inputWidth(node.label)), h: GROUP_HEIGHT, group: true };
   return node.kind === 'op'
     ? { circle: true, r: OP_RADIUS }
     : { circle: false, w: inputWidth(node.label), h: INPUT_HEIGHT };

@@ -172,15 +172,22 @@ export function placeLabels(doc, places, sizes) {
     const hh = s.circle ? s.r : s.h / 2;
     taken.add([node.x - hw - 2, node.y - hh - 2, node.x + hw + 2, node.y + hh + 2]);
   });
+  for (const box of doc.obstacles || []) taken.add(box);   // a group frame's name (group_document.js)
   // Shortest arrows first: they have the fewest good places.
   const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
-  for (const i of order) placeChip(places[i], taken);
+  for (const i of order) if (!doc.edges[i].chipless) placeChip(places[i], taken);
   for (const place of places) {
     for (const [x, y] of place.trace) taken.add([x - 2, y - 2, x + 2, y + 2, LINE_WEIGHT]);
   }
   for (const i of order) {
     const edge = doc.edges[i];
     const place = places[i];
+    if (edge.quiet) {   // one of many arrows out of one node, which carries its labels once (group_document.js)
+      place.name = { ...place.sidesAt(0.5)[0], scale: 1, crowded: true };
+      place.grad = { ...place.name };
+      place.boxes = [];
+      continue;
+    }
     const fits = (scale, t, side, push, width) => {
       const spot = candidate(place.sidesAt(t)[side], push, scale, width, place.length);
       return { spot, box: boxAt(spot, width, sizes.vertical) };

@@ -95,10 +95,23 @@ export function createPanel(root, doc, passes) {
 
   function paintFlows(scene) {
     flows.textContent = '';
+    flows.classList.remove('group-flows');
     const step = scene.currentStep;
     if (scene.pass !== 'backward' || !step) return;
     const node = doc.nodes[step.node];
-    for (const f of step.flows) {
+    // A collapsed group's step: the engine wrote each flow's chain rule (engine/group_steps.py).
+    const grouped = [...step.flows, ...(step.inner || [])].filter((g) => g.text);
+    flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
+    for (const f of grouped) {
+      (f.texts || [f.text]).forEach((text, k) => {
+        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, [['', text]]);
+        if (!window.katex) return;
+        li.setAttribute('aria-label', text);
+        li.textContent = '';
+        window.katex.render((f.texes || [f.tex])[k], li, { throwOnError: false, output: 'html' });
+      });
+    }
+    for (const f of step.flows.filter((g) => !g.text)) {
       const child = doc.nodes[f.child];
       const edge = doc.edges[f.edge];
       const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];

@@ -167,7 +167,8 @@ function gradText(edge, source, scene) {
 
 function valueText(node, scene) {
   const value = scene.value[node.id];
-  return value === undefined || node.kind === 'constant' ? '' : ` = ${fmt(value)}`;
+  // null: a collapsed group of several outputs, which has no one value
+  return value === undefined || value === null || node.kind === 'constant' ? '' : ` = ${fmt(value)}`;
 }
 
 export function paintGraph(graph, doc, scene) {
@@ -177,7 +178,7 @@ export function paintGraph(graph, doc, scene) {
     setAttr(h, 'class', h.g, 'class', nodeClass(node, scene));
     if (becomesCurrent) fadeIn(h.g.querySelector('.halo'));
     const value = scene.value[node.id];
-    setAttr(h, 'value', h.g, 'data-value', value === undefined ? null : exact(value));
+    setAttr(h, 'value', h.g, 'data-value', value === undefined || value === null ? null : exact(value));
     const grad = scene.shownGrad[node.id];
     setAttr(h, 'grad', h.g, 'data-grad', grad === undefined ? null : exact(grad));
   }

@@ -15,8 +15,11 @@ export function passesOf(doc) {
 
 /** Parameters keep .grad across backward() runs (leaves that require a gradient). */
 export function accumulates(node) {
-  return node.kind !== 'op' && node.requires_grad;
+  return node.kind !== 'op' && node.kind !== 'group' && node.requires_grad;
 }
+
+/** Known before any step: the inputs (a collapsed group waits for its step). */
+const given = (node) => node.kind !== 'op' && node.kind !== 'group';
 
 export function sceneOf(doc, passes, state) {
   const { forward_steps, backward_steps } = passes;
@@ -29,16 +32,16 @@ export function sceneOf(doc, passes, state) {
   const activeFlows = new Set();    // backward: the edges the current node's gradient flows along
   let currentStep = null;
 
-  for (const node of doc.nodes) if (node.kind !== 'op') value[node.id] = num(node.value);
+  for (const node of doc.nodes) if (given(node)) value[node.id] = num(node.value);
 
   if (state.pass === 'forward') {
-    for (let k = 0; k < state.step; k += 1) value[forward_steps[k].node] = num(forward_steps[k].value);
+    for (let k = 0; k < state.step; k += 1) value[forward_steps[k].node] = num(forward_steps[k].value) ?? null;
     currentStep = state.step > 0 ? forward_steps[state.step - 1] : null;
     if (currentStep) {
       for (const edge of doc.edges) if (edge.target === currentStep.node) activeEdges.add(edge.id);
     }
   } else {
-    for (const node of doc.nodes) value[node.id] = num(node.value);
+    for (const node of doc.nodes) value[node.id] = num(node.value) ?? null;   // null: a group of several outputs
     for (let k = 0; k < state.step; k += 1) {
       const s = backward_steps[k];
       grad[s.node] = num(s.grad);

@@ -4,10 +4,13 @@
 import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
 import { tangentCount, tangentScene } from './forward_mode.js';
-import { placeDocument } from './layout.js';
 import { createPanel } from './panel.js';
 import { createPlayer } from './player.js';
 import { cullGraph, drawGraph, paintGraph } from './render.js';
+import { viewDocument } from './group_document.js';
+import { placeDrawn } from './group_layout.js';
+import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf } from './group_render.js';
+import { drawnGraph, expandedFrom, groupTree, openList, toggled } from './group_view.js';
 import { passesOf, sceneOf } from './scene.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
@@ -20,7 +23,13 @@ export function createView(root, store, { atEdge = null } = {}) {
   const svg = root.querySelector('svg.graph');
   const player = createPlayer(store);
   const tooltip = setupTooltip(root.querySelector('.stage'), svg);
-  let doc = null;
+  let doc = null;       // what is drawn: the document, or its view with groups collapsed (group_document.js)
+  let source = null;    // the document as it came
+  let tree = null;
+  let expanded = new Set();
+  let applied = null;   // the URL's `open` the drawing was made for
+  let placed = null;
+  let changing = false;
   let passes = null;
   let graph = null;
   let panel = null;
@@ -31,13 +40,28 @@ export function createView(root, store, { atEdge = null } = {}) {
   const loaded = [];
 
   function paint() {
-    if (!doc) return;
+    if (!doc || changing) return;
     const state = store.get();
+    if (JSON.stringify(state.open) !== applied) {   // the state names other groups (embed protocol, a test)
+      applied = JSON.stringify(state.open);
+      expanded = expandedFrom(source, state.open, tree);
+      changing = true;
+      try {
+        store.setCounts(rebuild());
+        zoom.retarget(graph.viewport);
+        zoom.setBounds(graph.bounds, doc.nodes.length);
+      } finally {
+        changing = false;
+      }
+      paint();
+      return;
+    }
     const scene = state.pass === 'tangent' ? tangentScene(doc, passes, state) : sceneOf(doc, passes, state);
     controls.paint();   // sets body.big first: large text is measured anew
     if (graph.largeText !== document.body.classList.contains('big')) redraw();
     // Forward mode draws as the forward pass does; forward_mode.js adds the tangents.
     paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene);
+    paintGroups(graph, scene);
     panel.paint(scene);
     embed.refresh();
     tooltip.refresh();
@@ -58,7 +82,59 @@ export function createView(root, store, { atEdge = null } = {}) {
       player.pause();
       store.update({ runs: 1, pass: 'backward', step: 0 });
     },
+    'expand-all': () => setExpanded(new Set(tree.groups.map((g) => g.id))),
+    'collapse-all': () => setExpanded(new Set()),
   };
+
+  /** The drawing for the expanded set: its view document, places, passes and panel. */
+  function rebuild() {
+    const drawn = drawnGraph(source, expanded, tree);
+    placed = placeDrawn(source, drawn);
+    doc = viewDocument(source, drawn, placed);
+    passes = passesOf(doc);
+    draw();
+    panel = createPanel(root, doc, passes);
+    const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
+    if (tangentCount(doc) !== null) counts.tangent = tangentCount(doc);
+    player.setCounts(counts);
+    return counts;
+  }
+
+  /** Open or close groups, keeping the player's place: the new frame is the
+      one at the same step of the document's own passes. */
+  function setExpanded(next, focusGroup = null) {
+    player.pause();
+    const state = store.get();
+    const steps = state.pass === 'forward' ? passes.forward_steps : passes.backward_steps;
+    const upto = state.step > 0 ? steps[state.step - 1].upto ?? state.step - 1 : -1;
+    const before = positionsOf(doc);
+    const oldItemOf = doc.drawn ? doc.drawn.itemOf : source.nodes.map((n) => n.id);
+    expanded = next;
+    const open = openList(next);
+    applied = JSON.stringify(open);
+    changing = true;
+    try {
+      const counts = rebuild();
+      const now = state.pass === 'forward' ? passes.forward_steps : passes.backward_steps;
+      const step = now.filter((s, k) => (s.upto ?? k) <= upto).length;
+      store.setCounts(null);
+      store.update({ open, step });
+      store.setCounts(counts);
+      zoom.retarget(graph.viewport);
+      zoom.setBounds(graph.bounds, doc.nodes.length);
+    } finally {
+      changing = false;
+    }
+    paint();
+    animateChange(graph, doc, before, oldItemOf);
+    if (focusGroup !== null) {
+      const target = svg.querySelector(`[data-group-id="${focusGroup}"], [data-collapse-group="${focusGroup}"]`);
+      if (target) target.focus({ preventScroll: true });
+    }
+  }
+
+  onGroupToggle(svg, (id, byKey) => setExpanded(toggled(expanded, id), byKey ? id : null));
+  const groupControls = root.querySelector('[data-testid="group-controls"]');
 
   store.subscribe(paint);
 
@@ -68,6 +144,7 @@ export function createView(root, store, { atEdge = null } = {}) {
       the labels on screen were measured with the fonts they are drawn in. */
   function draw() {
     graph = drawGraph(svg, doc);
+    decorateGroups(graph, doc);
     graph.big = doc.nodes.length > BIG_GRAPH;
     graph.largeText = document.body.classList.contains('big');
     tooltip.attach(doc, graph);
@@ -94,34 +171,21 @@ export function createView(root, store, { atEdge = null } = {}) {
     player,
     /** Draw a document; `reset` starts it from the first frame. */
     load(next, { reset = false } = {}) {
-      doc = placeDocument(next);
-      passes = passesOf(doc);
-      root.hidden = false;
-      draw();
-      if (!zoom) {
-        // Only big graphs are culled: for the others it would cost more than it saves.
-        zoom = createZoom(svg, graph.viewport, {
-          onView: (box) => { if (graph.big) cullGraph(graph, box); },
-          fitMode: () => store.get().fit ?? null,
-        });
-        controls = setupControls(root, { store, player, zoom, actions, atEdge });
-        embed = setupEmbedCode(root, () => doc.title || 'your expression');
-      } else {
-        zoom.retarget(graph.viewport);
+      changing = true;
+      try {
+        loadDocument(next, reset);
+      } finally {
+        changing = false;
       }
-      panel = createPanel(root, doc, passes);
-      for (const listener of loaded) listener(doc, graph);
-      const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
-      if (tangentCount(doc) !== null) counts.tangent = tangentCount(doc);
-      player.setCounts(counts);
-      store.setCounts(counts);
-      if (reset) store.update({ pass: 'forward', step: 0, runs: 1 });
-      zoom.setBounds(graph.bounds, doc.nodes.length);
       paint();
     },
-    /** The document on show (null before the first). */
+    /** The document on show (null before the first): with collapsed groups, their view (group_document.js). */
     get doc() {
       return doc;
+    },
+    /** The document as it came, every node in it: what a request to the server is rebuilt from. */
+    get source() {
+      return source;
     },
     /** listener(doc, graph) after each document is drawn, before its first paint. */
     onLoad(listener) {
@@ -132,4 +196,30 @@ export function createView(root, store, { atEdge = null } = {}) {
       painted.push(listener);
     },
   };
+
+  function loadDocument(next, reset) {
+    source = next;
+    tree = groupTree(source);
+    if (reset) store.update({ open: null });
+    applied = JSON.stringify(store.get().open);
+    expanded = expandedFrom(source, store.get().open, tree);
+    if (groupControls) groupControls.hidden = !tree.groups.length;
+    root.hidden = false;
+    const counts = rebuild();
+    if (!zoom) {
+      // Only big graphs are culled: for the others it would cost more than it saves.
+      zoom = createZoom(svg, graph.viewport, {
+        onView: (box) => { if (graph.big) cullGraph(graph, box); },
+        fitMode: () => store.get().fit ?? null,
+      });
+      controls = setupControls(root, { store, player, zoom, actions, atEdge });
+      embed = setupEmbedCode(root, () => doc.title || 'your expression');
+    } else {
+      zoom.retarget(graph.viewport);
+    }
+    for (const listener of loaded) listener(doc, graph);
+    store.setCounts(counts);
+    if (reset) store.update({ pass: 'forward', step: 0, runs: 1 });
+    zoom.setBounds(graph.bounds, doc.nodes.length);
+  }
 }

@@ -42,7 +42,7 @@ def keys_of(html: str) -> list[str]:
 
 
 FORM_KEYS = ["source", "values", "data", "labels", "title"]
-PLAYER_KEYS = ["pass", "step", "speed", "big", "runs", "quiz", "score", "seed"]
+PLAYER_KEYS = ["pass", "step", "speed", "big", "runs", "quiz", "score", "seed", "open"]
 EMBED_KEYS = ["autoplay", "controls", "fit", "theme"]
 
 
@@ -109,7 +109,7 @@ def test_decoding_clamps_and_falls_back_to_the_defaults():
     state = decode(keys, {"pass": "sideways", "step": "7.9", "speed": "3", "runs": "500", "big": "1",
                           "controls": "0", "fit": "1", "theme": "neon", "quiz": "sometimes"})
     assert state == {"pass": "forward", "step": 7, "speed": 1, "big": True, "runs": 99,
-                     "quiz": None, "score": {}, "seed": "",
+                     "quiz": None, "score": {}, "seed": "", "open": None,
                      "autoplay": False, "controls": False, "fit": 1, "theme": None}
     assert encode(keys, state) == "pass=forward&step=7&big=1&runs=99&controls=0&fit=1"
     teaching = decode(keys, {"pass": "tangent", "seed": "w", "quiz": "1", "score": "forward:1-0"})

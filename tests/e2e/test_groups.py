@@ -1,0 +1,165 @@
+"""Issue 12 on the page: micrograd's MLP(2, [16, 16, 1]), published from
+Python with engine.nn, opens readable (at most about 60 drawn nodes, no
+text over another); a neuron opens in place, steps node by node backward
+with the engine's gradients, and closes; the URL keeps the expanded set."""
+
+from __future__ import annotations
+
+import random
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from overlaps import overlaps
+
+from engine import Value, build_document, publish
+from engine.nn import MLP
+
+DRAWN_LIMIT = 60
+TOLERANCE = 1e-12
+
+
+@pytest.fixture(scope="module")
+def network(server):
+    random.seed(7)
+    model = MLP(2, [16, 16, 1])
+    loss = (model([Value(0.5, label="x0"), Value(-1.5, label="x1")]) - 1.0) ** 2
+    loss.label = "ℓ"
+    document = build_document(loss)
+    # The engine's own backward pass, on the Values, for the parameters.
+    model.zero_grad()
+    loss.backward()
+    saved = publish(loss, server)
+    return model, document, saved["id"]
+
+
+def live_neuron(document):
+    """A neuron of the hidden layer that is active (a dead ReLU passes no gradient on)."""
+    return next(g for g in document.groups if g.label.startswith("neuron 1.")
+                and document.nodes[g.outputs[0]].grad != 0 and document.nodes[g.outputs[0]].value > 0)
+
+
+def drawn_refs(page) -> list[str]:
+    return page.eval_on_selector_all("svg.graph g.node", "(gs) => gs.map((g) => g.dataset.ref)")
+
+
+def open_of(url: str) -> list[str]:
+    return parse_qs(urlparse(url).query, keep_blank_values=True).get("open", [""])[0].split(",")
+
+
+_CURRENT = """() => {
+  const g = document.querySelector('svg.graph g.node.current');
+  return g ? [g.dataset.ref, g.dataset.grad ?? null] : [null, null];
+}"""
+
+
+def step(page) -> tuple[str | None, str | None]:
+    """One step forward (→, as a clicker sends it): the current node's ref and gradient."""
+    page.keyboard.press("ArrowRight")
+    return tuple(page.evaluate(_CURRENT))
+
+
+def ready(page):
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_function("document.querySelector('svg.graph').dataset.measured === '1'")
+
+
+def test_mlp_opens_readable_and_a_neuron_opens_steps_backward_and_closes(open_page, page, network, artifacts):
+    model, document, graph_id = network
+    assert len(document.nodes) > 900
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    assert len(drawn_refs(page)) <= DRAWN_LIMIT
+    assert overlaps(page) == []
+    page.screenshot(path=str(artifacts / "groups-mlp-1024x768.png"))
+    page.set_viewport_size({"width": 640, "height": 360})
+    assert overlaps(page) == []
+    page.screenshot(path=str(artifacts / "groups-mlp-640x360.png"))
+    page.set_viewport_size({"width": 1024, "height": 768})
+
+    # Open one neuron from the keyboard: its nodes are drawn in place of it.
+    group = live_neuron(document)
+    closed = drawn_refs(page)
+    assert f"g{group.id}" in closed
+    page.locator(f'[data-group-id="{group.id}"]').focus()
+    page.keyboard.press("Enter")
+    collapse = page.locator(f'[data-collapse-group="{group.id}"]')
+    collapse.wait_for()
+    opened = drawn_refs(page)
+    assert f"g{group.id}" not in opened
+    assert {str(m) for m in group.members} <= set(opened)
+    assert str(group.id) in open_of(page.url)
+    assert len(opened) == len(closed) - 1 + len(group.members)
+    link = page.url
+
+    # Backward, node by node through the neuron: each gets the engine's gradient.
+    page.click('[data-testid="pass-backward"]')
+    members = {m for m in group.members if document.nodes[m].grad is not None}
+    checked = set()
+    for _ in range(len(opened) + 5):
+        if checked == members:
+            break
+        ref, grad = step(page)
+        ref = int(ref) if ref.isdigit() else None   # g36: a collapsed group's step
+        if ref in members:
+            shown = float(grad)
+            truth = document.nodes[ref].grad
+            assert abs(shown - truth) <= TOLERANCE * max(1.0, abs(truth)), document.nodes[ref].label
+            checked.add(ref)
+    assert checked == members
+    # The neuron's parameters: the same numbers as the engine's backward() on the Values.
+    neuron = model.layers[1].neurons[int(group.label.split(".")[1])]
+    assert any(p.grad != 0 for p in neuron.parameters())
+    for p in neuron.parameters():
+        node = next(n for n in document.nodes if n.label == p.label)
+        shown = float(page.locator(f'svg.graph g.node[data-ref="{node.id}"]').get_attribute("data-grad"))
+        assert abs(shown - p.grad) <= TOLERANCE * max(1.0, abs(p.grad)), p.label
+    page.screenshot(path=str(artifacts / "groups-neuron-open-backward.png"))
+
+    # Close it with its frame's button (Space, as a button takes it): the picture it opened with.
+    collapse.focus()
+    page.keyboard.press(" ")
+    page.locator(f'[data-group-id="{group.id}"]').wait_for()
+    assert sorted(drawn_refs(page)) == sorted(closed)
+    assert str(group.id) not in open_of(page.url)
+
+    # The link taken while it was open opens the same picture.
+    open_page(urlparse(link).path + "?" + urlparse(link).query)
+    ready(page)
+    assert sorted(drawn_refs(page)) == sorted(opened)
+
+
+def test_a_collapsed_neuron_steps_once_each_pass_with_its_chain_rule(open_page, page, network):
+    model, document, graph_id = network
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    group = live_neuron(document)
+    # Backward to the neuron's own step: its chain rule in the panel, one line per input.
+    page.click('[data-testid="pass-backward"]')
+    for _ in range(60):
+        if step(page)[0] == f"g{group.id}":
+            break
+    assert page.locator("svg.graph g.node.current").get_attribute("data-ref") == f"g{group.id}"
+    flows = page.locator('[data-testid="flow"][data-group-flow]')
+    texts = [flows.nth(k).get_attribute("aria-label") or flows.nth(k).inner_text() for k in range(flows.count())]
+    expected = [f.text for f in group.steps.flows]
+    assert sorted(texts) == sorted(expected)
+    output = document.nodes[group.outputs[0]]
+    assert page.locator("svg.graph g.node.current").get_attribute("data-grad") == repr(output.grad)
+
+
+def test_expand_all_and_collapse_all(open_page, page, network):
+    _, document, graph_id = network
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    page.click('[data-testid="collapse-all"]')
+    # The MLP as one node (its inputs are its own), and the loss's nodes outside it.
+    top = sorted([f"g{document.groups[0].id}"] + [str(n.id) for n in document.nodes if n.group is None])
+    assert document.groups[0].label == "MLP"
+    assert sorted(drawn_refs(page)) == top
+    assert open_of(page.url) == [""]
+    page.reload()
+    ready(page)
+    assert sorted(drawn_refs(page)) == top
+    page.click('[data-testid="expand-all"]')
+    assert len(drawn_refs(page)) == len(document.nodes)
