@@ -237,6 +237,12 @@ def _json_block(value) -> Markup:
     return Markup(text)
 
 
+def offline_assets(static_dir: Path, templates_dir: Path) -> dict:
+    """The inline scripts and styles of an offline page, made once per
+    change of the files they come from (the static site shares them)."""
+    return _assets(static_dir, templates_dir, _fingerprint(static_dir, templates_dir))
+
+
 def offline_html(document: Document, pass_: str = "forward", step: int | None = None, *,
                  description: str | None = None, static_dir: Path | None = None,
                  templates_dir: Path | None = None, embed: bool = False) -> str:
@@ -245,7 +251,7 @@ def offline_html(document: Document, pass_: str = "forward", step: int | None = 
     `embed`: the player alone, filling its frame, as /embed/ pages are."""
     static_dir = Path(static_dir or paths.static_dir())
     templates_dir = Path(templates_dir or paths.templates_dir())
-    assets = _assets(static_dir, templates_dir, _fingerprint(static_dir, templates_dir))
+    assets = offline_assets(static_dir, templates_dir)
     pass_, step = frame_of(document, pass_ if pass_ in ("forward", "backward") else "forward",
                            step)
     title = document.title or "A graph"

@@ -61,8 +61,7 @@ def check_server(server: str | None) -> str | None:
 
 def site_assets(static_dir: Path, templates_dir: Path) -> dict[str, tuple[str, str]]:
     """key → (file name under assets/, its text), from the offline bundle."""
-    made = offline._assets(static_dir, templates_dir,
-                           offline._fingerprint(static_dir, templates_dir))
+    made = offline.offline_assets(static_dir, templates_dir)
     files = {}
     for key, (name, tag) in ASSETS.items():
         text = str(made[key])
