@@ -147,13 +147,52 @@ def _fill(template: str, operands: list[Math], out: Math | None, arg: float | No
         names[letter], names[letter.upper()] = pick(operand), pick(operand.wrapped())
     if out is not None:
         names["y"], names["Y"] = pick(out), pick(out.wrapped())
-    if arg is not None:
-        names["k"] = pick(number(arg))
-        names["K"] = power_text(arg) if text else f"^{{{number(arg).tex}}}"
-        if arg - 1 == 1:
-            names["P"] = ""
-        else:
-            names["P"] = power_text(arg - 1) if text else f"^{{{number(arg - 1).tex}}}"
+    names.update(_constant(arg, text))
+    return Template(template).substitute(names)
+
+
+def _constant(arg: float | None, text: bool) -> dict[str, str]:
+    """The placeholders of an op's constant k: $k, $K (as an exponent), $P (k − 1)."""
+    if arg is None:
+        return {}
+    names = {"k": number(arg).text if text else number(arg).tex,
+             "K": power_text(arg) if text else f"^{{{number(arg).tex}}}"}
+    if arg - 1 == 1:
+        names["P"] = ""
+    else:
+        names["P"] = power_text(arg - 1) if text else f"^{{{number(arg - 1).tex}}}"
+    return names
+
+
+def written_key(op: str, symbol: str | None, arg: float | None) -> str:
+    """The key of an op's `written` template in a document: the op, and
+    for x**k its symbol, which writes k as the template does."""
+    return op if arg is None else f"{op} {symbol}"
+
+
+def written_template(op: str, arg: float | None = None) -> Written:
+    """The op's template for `expression`, its constant filled in: only the
+    operands' placeholders ($a, $A, $b, $B) are left."""
+    written = OPS[op].written
+    return Written(Template(written.text).safe_substitute(_constant(arg, True)),
+                   Template(written.tex).safe_substitute(_constant(arg, False)), written.atomic)
+
+
+def fill_operands(written: Written, operands: list[Math]) -> Math:
+    """A `written_template` applied to its operands, as `expression` does."""
+    alone = dict(zip(("$a", "$b"), operands))
+    if written.text in alone:
+        return alone[written.text]
+    return Math(_substitute(written.text, operands, True),
+                _substitute(written.tex, operands, False), written.atomic)
+
+
+def _substitute(template: str, operands: list[Math], text: bool) -> str:
+    names: dict[str, str] = {}
+    for letter, operand in zip("ab", operands):
+        wrapped = operand.wrapped()
+        names[letter] = operand.text if text else operand.tex
+        names[letter.upper()] = wrapped.text if text else wrapped.tex
     return Template(template).substitute(names)
 
 

@@ -3,6 +3,7 @@
 
 import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
+import { decodeDocument } from './document_codec.js';
 import { createPanel } from './panel.js';
 import { createPlayer } from './player.js';
 import { cullGraph, drawGraph, paintGraph } from './render.js';
@@ -88,7 +89,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     player,
     /** Draw a document; `reset` starts it from the first frame. */
     load(next, { reset = false } = {}) {
-      doc = next;
+      doc = decodeDocument(next);
       passes = passesOf(doc);
       root.hidden = false;
       draw();
