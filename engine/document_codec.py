@@ -48,6 +48,7 @@ def fill_derived(document) -> None:
     """Give the nodes and edges of a version 3 schema.Document the fields
     version 2 wrote out (not the steps: see `expand`), as values that are
     not written back: to_json writes only the fields that were sent."""
+    _check(document)
     output = document.output
     for i, node in enumerate(document.nodes):
         fields = node.__dict__
@@ -74,6 +75,29 @@ def fill_derived(document) -> None:
         fields["chip"], fields["local_grad_wrapped_tex"] = chip(local), local.wrapped().tex
 
 
+def _check(document) -> None:
+    """What the rules need of a version 3 document sent from outside:
+    ValueError (a 422 from the schema) rather than a page that cannot read it."""
+    count = len(document.nodes)
+    if not 0 <= document.output < count:
+        raise ValueError(f"output {document.output} is not a node (there are {count})")
+    for j, edge in enumerate(document.edges):
+        if not (0 <= edge.source < count and 0 <= edge.target < count):
+            raise ValueError(f"edge {j} joins {edge.source} to {edge.target}, "
+                             f"not two of the {count} nodes")
+    for i, node in enumerate(document.nodes):
+        if node.kind == "op" and written_key(node.op or "", node.symbol, node.arg) \
+                not in document.written:
+            raise ValueError(f"node {i}: no `written` template for its op {node.op!r}")
+    order = backward_order([n.grad is not None for n in document.nodes],
+                           [(e.source, e.target) for e in document.edges], document.output)
+    for _, flows in order:
+        for e in flows:
+            if document.edges[e].contribution is None:
+                raise ValueError(f"edge {e}: the backward pass flows along it, "
+                                 "but it has no contribution")
+
+
 def pass_length(document, pass_: str) -> int:
     """How many steps a pass of `document` (a schema.Document) has."""
     if document.version < 3 or pass_ not in ("forward", "backward"):
@@ -95,7 +119,8 @@ def expand(doc: dict) -> dict:
     written = {key: Written(w["text"], w["tex"], w.get("atomic", False))
                for key, w in doc.get("written", {}).items()}
     steps = _forward_steps(nodes, edges, shown, written)
-    steps += _backward_steps(doc, nodes, edges, shown)
+    steps += _backward_steps(doc, nodes, edges, [r.get("contribution") for r in doc["edges"]],
+                             shown)
     full = {key: value for key, value in doc.items() if key != "written"}
     full.update(nodes=nodes, edges=edges, steps=steps + list(doc.get("steps", [])))
     full.setdefault("warnings", [])
@@ -131,8 +156,6 @@ def _edges(raw_edges: list[dict], nodes: list[dict]) -> list[dict]:
                 "chip": chip(local), "local_grad_wrapped_tex": local.wrapped().tex,
                 "requires_grad": nodes[source]["requires_grad"] and nodes[target]["requires_grad"],
                 "bends": raw.get("bends", [])}
-        if "contribution" in raw:
-            edge["contribution"] = raw["contribution"]
         edges.append(edge)
     return edges
 
@@ -162,7 +185,7 @@ def _forward_steps(nodes, edges, shown, written) -> list[dict]:
     return steps
 
 
-def _backward_steps(doc, nodes, edges, shown) -> list[dict]:
+def _backward_steps(doc, nodes, edges, contributions, shown) -> list[dict]:
     order = backward_order([n["requires_grad"] for n in nodes],
                            [(e["source"], e["target"]) for e in edges], doc["output"])
     running: dict[int, float] = {}
@@ -174,7 +197,7 @@ def _backward_steps(doc, nodes, edges, shown) -> list[dict]:
         flows = []
         for e in flowing:
             edge = edges[e]
-            child, contribution = edge["source"], edge["contribution"]
+            child, contribution = edge["source"], contributions[e]
             running[child] = running.get(child, 0.0) + decode_number(contribution)
             received.setdefault(child, []).append(
                 {"edge": e, "parent": i, "contribution": contribution})

@@ -19,15 +19,17 @@ JSON stays strict: a non-finite number is written as the string "Infinity",
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema, model_validator)
+                      WithJsonSchema, field_validator, model_validator)
 
 from engine import ops
 
 DOCUMENT_VERSION = 3   # 2: groups; 3: derivable fields and steps left out (1 and 2 still read)
 NON_FINITE = ("Infinity", "-Infinity", "NaN")
+_TEMPLATE = r"^(?:[^$]|\$[aAbB](?![_a-zA-Z0-9]))*$"   # no placeholder but the operands' 
 
 
 def encode_number(x: float) -> float | str:
@@ -207,6 +209,13 @@ class Written(_Model):
     text: str
     tex: str
     atomic: bool = False
+
+    @field_validator("text", "tex")
+    @classmethod
+    def _only_operands(cls, template: str) -> str:
+        if not re.fullmatch(_TEMPLATE, template):
+            raise ValueError("a template names only its operands: $a, $A, $b, $B")
+        return template
 
 
 class Document(_Model):

@@ -52,7 +52,7 @@ function chipOf(text) {
 function fill(template, operands) {
   if (template.text === '$a' || template.text === '$b') return operands[template.text === '$a' ? 0 : 1];
   const substitute = (s, key) => s.replace(/\$([_a-zA-Z][_a-zA-Z0-9]*)/g, (_, name) => {
-    const operand = operands['ab'.indexOf(name.toLowerCase())];
+    const operand = operands['ab'.indexOf(name.toLowerCase())] ?? formula('?', '?');
     return (name === name.toUpperCase() ? wrapped(operand) : operand)[key];
   });
   return formula(substitute(template.text, 'text'), substitute(template.tex, 'tex'), template.atomic ?? false);
@@ -106,7 +106,6 @@ function expandEdges(rawEdges, nodes) {
       local_grad_wrapped_tex: wrapped(local).tex,
       requires_grad: nodes[source].requires_grad && nodes[target].requires_grad, bends: raw.bends ?? [],
     };
-    if ('contribution' in raw) edge.contribution = raw.contribution;
     return edge;
   });
 }
@@ -118,7 +117,7 @@ function forwardSteps(nodes, edges, shown, written) {
   for (const node of nodes) {
     if (node.kind !== 'op') continue;
     const i = node.id;
-    const template = written[node.arg === null ? node.op : `${node.op} ${node.symbol}`];
+    const template = written[node.arg === null ? node.op : `${node.op} ${node.symbol}`] ?? formula('?', '?');
     const values = inputs[i].map((j) => nodes[j].value);
     const expression = fill(template, inputs[i].map((j) => shown[j]));
     const withNumbers = fill(template, values.map(numberOf));
@@ -131,7 +130,7 @@ function forwardSteps(nodes, edges, shown, written) {
   return steps;
 }
 
-function backwardSteps(doc, nodes, edges, shown) {
+function backwardSteps(doc, nodes, edges, contributions, shown) {
   const order = backwardOrder(nodes.map((n) => n.requires_grad), edges.map((e) => [e.source, e.target]), doc.output);
   const running = new Map();
   const received = new Map();
@@ -139,7 +138,8 @@ function backwardSteps(doc, nodes, edges, shown) {
     const me = primeOf(shown[i]);
     const got = received.get(i) ?? [];
     const flows = flowing.map((e) => {
-      const { source: child, contribution, local_grad: localGrad } = edges[e];
+      const { source: child, local_grad: localGrad } = edges[e];
+      const contribution = contributions[e];
       running.set(child, (running.get(child) ?? 0) + num(contribution));
       if (!received.has(child)) received.set(child, []);
       received.get(child).push({ edge: e, parent: i, contribution });
@@ -176,7 +176,7 @@ export function decodeDocument(doc) {
   const edges = expandEdges(doc.edges, nodes);
   const shown = nodes.map((n, i) => formula(n.label, n.tex, doc.nodes[i].atomic ?? true));
   const steps = [...forwardSteps(nodes, edges, shown, doc.written ?? {}),
-    ...backwardSteps(doc, nodes, edges, shown), ...(doc.steps ?? [])];
+    ...backwardSteps(doc, nodes, edges, doc.edges.map((e) => e.contribution), shown), ...(doc.steps ?? [])];
   const full = { ...doc, nodes, edges, steps, warnings: doc.warnings ?? [], groups: doc.groups ?? [] };
   delete full.written;
   return full;
