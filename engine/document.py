@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from engine import notation
+from engine.gc_pause import collector_paused
 from engine.grouping import group_graph
 from engine.layout import layout
 from engine.naming import name_nodes
@@ -26,9 +27,10 @@ def build_document(output: Value, *, title: str | None = None, source: str | Non
     `tangent` the forward-mode pass of that seed (engine.tangent); `place`
     False leaves out the layout (x, y, bends, width, height), which the
     page is to compute itself."""
-    trace = record(output)
-    builder = _Builder(trace, labels or {})
-    document = Document.model_validate(builder.document(title, source, place))
+    with collector_paused():
+        trace = record(output)
+        builder = _Builder(trace, labels or {})
+        document = Document.model_validate(builder.document(title, source, place))
     if check:
         from engine.check import attach_checks  # only when asked for
         attach_checks(document, trace)

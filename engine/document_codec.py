@@ -2,9 +2,9 @@
 rule for each (schema.py says what is left out). The page does the same in
 static/js/document_codec.js, and a test runs both on the same documents.
 
-`expand` answers a document (JSON-shaped, as sent) with every field of
-version 2: ids, argument positions, gradient names, chips, and the forward
-and backward steps with their numbers and their arithmetic written out.
+`expand` answers a document (JSON-shaped, as sent) as version 2 wrote it:
+ids, argument positions, gradient names, chips, and the forward and backward
+steps with their numbers and their arithmetic written out.
 Numbers are taken from the document, never recomputed, except each
 backward flow's `grad_after`: the running sum at the input, the same float
 additions in the same order as the recorded pass (so equal to the bit).
@@ -122,7 +122,7 @@ def expand(doc: dict) -> dict:
     steps += _backward_steps(doc, nodes, edges, [r.get("contribution") for r in doc["edges"]],
                              shown)
     full = {key: value for key, value in doc.items() if key != "written"}
-    full.update(nodes=nodes, edges=edges, steps=steps + list(doc.get("steps", [])))
+    full.update(version=2, nodes=nodes, edges=edges, steps=steps + list(doc.get("steps", [])))
     full.setdefault("warnings", [])
     full.setdefault("groups", [])
     return full

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from string import Template
 
 from engine.ops import OPS, Written
@@ -148,7 +149,25 @@ def _fill(template: str, operands: list[Math], out: Math | None, arg: float | No
     if out is not None:
         names["y"], names["Y"] = pick(out), pick(out.wrapped())
     names.update(_constant(arg, text))
-    return Template(template).substitute(names)
+    return _substitute_names(template, names)
+
+
+@lru_cache(maxsize=None)
+def _pieces(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template cut into (literal, placeholder or None) pairs, once: what
+    string.Template.substitute reads, without its regex on every call."""
+    pieces, at = [], 0
+    for found in re.finditer(r"\$([_a-zA-Z][_a-zA-Z0-9]*)", template):
+        pieces.append((template[at:found.start()], found.group(1)))
+        at = found.end()
+    pieces.append((template[at:], None))
+    return tuple(pieces)
+
+
+def _substitute_names(template: str, names: dict[str, str]) -> str:
+    """Template(template).substitute(names), for the templates of engine.ops."""
+    return "".join(literal + names[key] if key is not None else literal
+                   for literal, key in _pieces(template))
 
 
 def _constant(arg: float | None, text: bool) -> dict[str, str]:
@@ -193,7 +212,7 @@ def _substitute(template: str, operands: list[Math], text: bool) -> str:
         wrapped = operand.wrapped()
         names[letter] = operand.text if text else operand.tex
         names[letter.upper()] = wrapped.text if text else wrapped.tex
-    return Template(template).substitute(names)
+    return _substitute_names(template, names)
 
 
 def prime(label: Math) -> Math:

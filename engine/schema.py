@@ -99,7 +99,7 @@ class Node(_Model):
     is_output: bool | None = Field(None, description="Versions 1 and 2 only")
     x: float | None = Field(None, description="Position (while the server lays out)")
     y: float | None = None
-    warnings: list[str] = []
+    warnings: list[str] = Field(default_factory=list)
     group: int | None = Field(None, description="The innermost group it is in, if any")
     check: GradientCheck | None = Field(None, description="With \"check\": true, on each "
                                         "node that requires a gradient")
@@ -130,7 +130,7 @@ class Edge(_Model):
     # Lists, not tuples: a JSON array reads back as a list, and the strict
     # schema must accept its own output.
     bends: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
-        [], description="Points [x, y] a long edge passes")
+        default_factory=list, description="Points [x, y] a long edge passes")
 
 
 class _Step(_Model):
@@ -228,15 +228,15 @@ class Document(_Model):
         description="d(output)/d(input) for every input that requires a gradient")
     nodes: list[Node]
     edges: list[Edge]
-    steps: list[Step] = Field([], description="Versions 1 and 2: the forward steps, then the "
+    steps: list[Step] = Field(default_factory=list, description="Versions 1 and 2: the forward steps, then the "
                               "backward steps; then, with a tangent seed, the tangent steps "
                               "(version 3 has only these)")
-    written: dict[str, Written] = Field({}, description="Version 3: how each op is written, "
+    written: dict[str, Written] = Field(default_factory=dict, description="Version 3: how each op is written, "
                                         "keyed by op (by op and symbol for x**k)")
     width: float | None = None
     height: float | None = None
-    warnings: list[str] = []
-    groups: list[Group] = Field([], description="The groups, parents before children")
+    warnings: list[str] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list, description="The groups, parents before children")
     tangent: Number | None = Field(None, description="With a seed: the directional "
                                    "derivative of the output (forward mode)")
     tangent_seed: dict[str, Number] | None = Field(None, description="The seed direction "
@@ -265,7 +265,7 @@ class Document(_Model):
             return self
         import json
         from engine.document_codec import expand
-        return Document.model_validate({**expand(json.loads(self.to_json())), "version": 2})
+        return Document.model_validate(expand(json.loads(self.to_json())))
 
     def pass_length(self, pass_: str) -> int:
         """How many steps the pass has (version 3 derives them)."""

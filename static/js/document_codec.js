@@ -169,7 +169,7 @@ function backwardSteps(doc, nodes, edges, contributions, shown) {
   });
 }
 
-/** `doc` as the page reads it: every field of version 2. */
+/** `doc` as the page reads it: as version 2 wrote it (every field, the steps in full). */
 export function decodeDocument(doc) {
   if ((doc.version ?? 3) < 3) return doc;
   const nodes = doc.nodes.map((raw, i) => expandNode(raw, i, doc.output));
@@ -177,7 +177,7 @@ export function decodeDocument(doc) {
   const shown = nodes.map((n, i) => formula(n.label, n.tex, doc.nodes[i].atomic ?? true));
   const steps = [...forwardSteps(nodes, edges, shown, doc.written ?? {}),
     ...backwardSteps(doc, nodes, edges, doc.edges.map((e) => e.contribution), shown), ...(doc.steps ?? [])];
-  const full = { ...doc, nodes, edges, steps, warnings: doc.warnings ?? [], groups: doc.groups ?? [] };
+  const full = { ...doc, version: 2, nodes, edges, steps, warnings: doc.warnings ?? [], groups: doc.groups ?? [] };
   delete full.written;
   return full;
 }
