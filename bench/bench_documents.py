@@ -9,8 +9,8 @@ it back, and its size; optionally beside another checkout, in one run.
 `--compare` takes a checkout of an earlier commit (`git worktree add
 /tmp/old 2324b78`); each tree is measured in its own interpreter (both call
 their package `engine`), the two alternating round by round so that noise on
-this shared machine hits both alike. Figures are medians over the rounds, in
-µs per node of the graph. Workloads:
+this shared machine hits both alike. Figures are the best of the rounds
+(the least disturbed by other jobs), in µs per node of the graph. Workloads:
 
   sum-300   x = 0.5, 300 terms tanh(a_i*x + c_i)*v_i summed (≈ 2,400 nodes)
   mlp       engine.nn.MLP(2, [16, 16, 1]) on one input (≈ 980 nodes)
@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,14 +116,13 @@ import(codec).then(({ decodeDocument }) => {
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const times = [];
-    for (let k = 0; k < 5; k += 1) {
+    for (let k = 0; k < 15; k += 1) {
       const start = process.hrtime.bigint();
       const doc = JSON.parse(text);
       const full = decodeDocument ? decodeDocument(doc) : doc;
       times.push(Number(process.hrtime.bigint() - start) / 1e3 / full.nodes.length);
     }
-    times.sort((a, b) => a - b);
-    out[file] = times[2];
+    out[file] = Math.min(...times);
   }
   console.log(JSON.stringify(out));
 });
@@ -149,13 +147,13 @@ def measure(tree: Path, folder: str) -> dict:
     return results
 
 
-def median_of(rounds: list[dict]) -> dict:
+def best_of(rounds: list[dict]) -> dict:
     out = {}
     for name in rounds[0]:
         out[name] = {"nodes": rounds[0][name]["nodes"]}
         for field in FIELDS:
             values = [r[name].get(field) for r in rounds if r[name].get(field) is not None]
-            out[name][field] = statistics.median(values) if values else None
+            out[name][field] = min(values) if values else None
     return out
 
 
@@ -194,10 +192,10 @@ def main() -> None:
             if args.compare:
                 before_rounds.append(measure(args.compare.resolve(), folder))
             after_rounds.append(measure(HERE, folder))
-    before = median_of(before_rounds) if before_rounds else None
+    before = best_of(before_rounds) if before_rounds else None
     if before:
         print(f"before: {args.compare}    after: {HERE}")
-    print(table(median_of(after_rounds), before))
+    print(table(best_of(after_rounds), before))
 
 
 if __name__ == "__main__":

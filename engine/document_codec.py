@@ -53,26 +53,30 @@ def fill_derived(document) -> None:
     for i, node in enumerate(document.nodes):
         fields = node.__dict__
         label = fields["label"]
-        if fields["tex"] is None:
-            fields["tex"] = label
+        tex = fields["tex"]
+        if tex is None:
+            tex = fields["tex"] = label
         if fields["expression"] is None:
             fields["expression"] = label
         fields["id"], fields["is_output"] = i, i == output
         fields["requires_grad"] = fields["grad"] is not None
-        gradient = prime(Math(label, fields["tex"], atomic=fields["atomic"]))
-        fields["prime"], fields["prime_tex"] = gradient.text, gradient.tex
+        if fields["atomic"]:  # notation.prime, without making a Math per node
+            fields["prime"], fields["prime_tex"] = f"{label}′", f"{tex}'"
+        else:
+            fields["prime"], fields["prime_tex"] = f"({label})′", rf"\left({tex}\right)'"
     nodes = document.nodes
     position: dict[int, int] = {}
     for j, edge in enumerate(document.edges):
         fields = edge.__dict__
         source, target = fields["source"], fields["target"]
-        if fields["local_grad_tex"] is None:
-            fields["local_grad_tex"] = fields["local_grad_expr"]
-        local = Math(fields["local_grad_expr"], fields["local_grad_tex"], atomic=fields["atomic"])
+        expr, tex = fields["local_grad_expr"], fields["local_grad_tex"]
+        if tex is None:
+            tex = fields["local_grad_tex"] = expr
         fields["id"], fields["label"] = j, nodes[source].label
         fields["index"] = position[target] = position.get(target, -1) + 1
         fields["requires_grad"] = nodes[source].requires_grad and nodes[target].requires_grad
-        fields["chip"], fields["local_grad_wrapped_tex"] = chip(local), local.wrapped().tex
+        fields["chip"] = chip(Math(expr, tex))
+        fields["local_grad_wrapped_tex"] = tex if fields["atomic"] else rf"\left({tex}\right)"
 
 
 def _check(document) -> None:

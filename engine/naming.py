@@ -29,7 +29,8 @@ LEAF_LETTERS = {"parameter": "p", "data": "d"}
 class Names:
     shown: list[Math]        # how each node is referred to in another formula
     written: list[Math]      # each node's expression in its operands' names
-    full: list[Math]         # each node's expression, automatic names expanded
+    full: list[Math]         # each node's expression, automatic names expanded (text:
+                             # no TeX of it is written, so an op's has none)
     automatic: list[bool]    # whether the name was made here
 
 
@@ -56,7 +57,7 @@ def _name_pass(nodes, index, kinds, labels, blocked: set[str]) -> Names:
         operands = [index[c] for c in node._prev]
         if operands:
             expression = notation.expression(node._op, [shown[j] for j in operands], node.arg)
-            expanded = notation.expression(
+            expanded = notation.expression_text(
                 node._op, [_expanded(full[j], shown[j], automatic[j]) for j in operands],
                 node.arg)
         auto = False

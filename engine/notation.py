@@ -89,7 +89,9 @@ def power_text(k: float) -> str:
 
 def symbol_of(op: str, arg: float | None = None) -> str:
     """What the op's circle shows: ×, exp, x² (x ** 2 keeps its exponent)."""
-    return _fill(OPS[op].symbol, [], None, arg, text=True) if op in OPS else op
+    if op not in OPS:
+        return op
+    return _format(OPS[op].symbol).format_map(_constant(arg, True) if arg is not None else {})
 
 
 def name(label: str) -> Math:
@@ -116,6 +118,11 @@ def expression(op: str, operands: list[Math], arg: float | None = None) -> Math:
     return _math(OPS[op].written, operands, None, arg)
 
 
+def expression_text(op: str, operands: list[Math], arg: float | None = None) -> Math:
+    """`expression` in text alone (its `tex` left empty), where no TeX is wanted."""
+    return _math(OPS[op].written, operands, None, arg, tex=False)
+
+
 def local_derivatives(op: str, operands: list[Math], out: Math,
                       arg: float | None = None) -> list[Math]:
     """∂out/∂operand for each operand, written in names as on the slides'
@@ -124,7 +131,9 @@ def local_derivatives(op: str, operands: list[Math], out: Math,
 
 
 def _math(written: Written, operands: list[Math], out: Math | None,
-          arg: float | None) -> Math:
+          arg: float | None, tex: bool = True) -> Math:
+    """A template of engine.ops filled in (its placeholders are described
+    there), in text and in TeX."""
     # A derivative that is one operand (x for w·x) or the node itself (y for
     # exp) is that name, parenthesised only where the name needs it.
     alone = dict(zip(("$a", "$b"), operands))
@@ -132,48 +141,34 @@ def _math(written: Written, operands: list[Math], out: Math | None,
         alone["$y"] = out
     if written.text in alone:
         return alone[written.text]
-    return Math(_fill(written.text, operands, out, arg, text=True),
-                _fill(written.tex, operands, out, arg, text=False), written.atomic)
-
-
-def _fill(template: str, operands: list[Math], out: Math | None, arg: float | None,
-          text: bool) -> str:
-    """A template of engine.ops in one notation (its placeholders are
-    described there)."""
-    def pick(math: Math) -> str:
-        return math.text if text else math.tex
-
-    names: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    texs: dict[str, str] = {}
     for letter, operand in zip("ab", operands):
-        names[letter], names[letter.upper()] = pick(operand), pick(operand.wrapped())
+        wrapped = operand.wrapped()
+        texts[letter], texts[letter.upper()] = operand.text, wrapped.text
+        texs[letter], texs[letter.upper()] = operand.tex, wrapped.tex
     if out is not None:
-        names["y"], names["Y"] = pick(out), pick(out.wrapped())
-    names.update(_constant(arg, text))
-    return _substitute_names(template, names)
+        wrapped = out.wrapped()
+        texts["y"], texts["Y"], texs["y"], texs["Y"] = out.text, wrapped.text, out.tex, wrapped.tex
+    if arg is not None:
+        texts.update(_constant(arg, True))
+        texs.update(_constant(arg, False))
+    return Math(_format(written.text).format_map(texts),
+                _format(written.tex).format_map(texs) if tex else "", written.atomic)
 
 
 @lru_cache(maxsize=None)
-def _pieces(template: str) -> tuple[tuple[str, str | None], ...]:
-    """A template cut into (literal, placeholder or None) pairs, once: what
-    string.Template.substitute reads, without its regex on every call."""
-    pieces, at = [], 0
-    for found in re.finditer(r"\$([_a-zA-Z][_a-zA-Z0-9]*)", template):
-        pieces.append((template[at:found.start()], found.group(1)))
-        at = found.end()
-    pieces.append((template[at:], None))
-    return tuple(pieces)
+def _format(template: str) -> str:
+    """A template as a str.format pattern, made once: $a becomes {a}, and a
+    brace of TeX a doubled brace (what string.Template.substitute does,
+    without its regex on every call)."""
+    escaped = template.replace("{", "{{").replace("}", "}}")
+    return re.sub(r"\$([_a-zA-Z][_a-zA-Z0-9]*)", r"{\1}", escaped)
 
 
-def _substitute_names(template: str, names: dict[str, str]) -> str:
-    """Template(template).substitute(names), for the templates of engine.ops."""
-    return "".join(literal + names[key] if key is not None else literal
-                   for literal, key in _pieces(template))
-
-
-def _constant(arg: float | None, text: bool) -> dict[str, str]:
+@lru_cache(maxsize=4096)
+def _constant(arg: float, text: bool) -> dict[str, str]:
     """The placeholders of an op's constant k: $k, $K (as an exponent), $P (k − 1)."""
-    if arg is None:
-        return {}
     names = {"k": number(arg).text if text else number(arg).tex,
              "K": power_text(arg) if text else f"^{{{number(arg).tex}}}"}
     if arg - 1 == 1:
@@ -193,6 +188,8 @@ def written_template(op: str, arg: float | None = None) -> Written:
     """The op's template for `expression`, its constant filled in: only the
     operands' placeholders ($a, $A, $b, $B) are left."""
     written = OPS[op].written
+    if arg is None:
+        return written
     return Written(Template(written.text).safe_substitute(_constant(arg, True)),
                    Template(written.tex).safe_substitute(_constant(arg, False)), written.atomic)
 
@@ -212,7 +209,7 @@ def _substitute(template: str, operands: list[Math], text: bool) -> str:
         wrapped = operand.wrapped()
         names[letter] = operand.text if text else operand.tex
         names[letter.upper()] = wrapped.text if text else wrapped.tex
-    return _substitute_names(template, names)
+    return _format(template).format_map(names)
 
 
 def prime(label: Math) -> Math:

@@ -59,6 +59,29 @@ function fill(template, operands) {
 }
 
 const joined = (parts) => ({ text: parts.map((p) => p.text).join(' = '), tex: parts.map((p) => p.tex).join(' = ') });
+
+/** A step whose `text` and `tex` are written when first read: the page
+    reads them for the step on show, and a big graph has thousands. */
+class Step {
+  #compose;
+  #made = null;
+
+  constructor(fields, compose) {
+    Object.assign(this, fields);
+    this.#compose = compose;
+  }
+
+  #texts() {
+    this.#made ??= joined(this.#compose());
+    return this.#made;
+  }
+
+  get text() { return this.#texts().text; }
+
+  get tex() { return this.#texts().tex; }
+
+  toJSON() { return { ...this, text: this.text, tex: this.tex }; }
+}
 const sum = (parts) => formula(parts.map((p) => p.text).join(' + '), parts.map((p) => p.tex).join(' + '));
 
 /** engine.document_codec.backward_order: [node, its flowing edges], from the output down. */
@@ -119,13 +142,13 @@ function forwardSteps(nodes, edges, shown, written) {
     const i = node.id;
     const template = written[node.arg === null ? node.op : `${node.op} ${node.symbol}`] ?? formula('?', '?');
     const values = inputs[i].map((j) => nodes[j].value);
-    const expression = fill(template, inputs[i].map((j) => shown[j]));
-    const withNumbers = fill(template, values.map(numberOf));
-    const head = shown[i].text !== expression.text ? [shown[i]] : [];
-    steps.push({
-      pass: 'forward', index: steps.length, node: i, inputs: inputs[i], input_values: values, value: node.value,
-      ...joined([...head, expression, withNumbers, numberOf(node.value)]),
-    });
+    const fields = { pass: 'forward', index: steps.length, node: i, inputs: inputs[i], input_values: values, value: node.value };
+    steps.push(new Step(fields, () => {
+      const expression = fill(template, inputs[i].map((j) => shown[j]));
+      const withNumbers = fill(template, values.map(numberOf));
+      const head = shown[i].text !== expression.text ? [shown[i]] : [];
+      return [...head, expression, withNumbers, numberOf(node.value)];
+    }));
   }
   return steps;
 }
@@ -136,7 +159,8 @@ function backwardSteps(doc, nodes, edges, contributions, shown) {
   const received = new Map();
   return order.map(([i, flowing], k) => {
     const me = primeOf(shown[i]);
-    const got = received.get(i) ?? [];
+    if (!received.has(i)) received.set(i, []);
+    const got = received.get(i);
     const flows = flowing.map((e) => {
       const { source: child, local_grad: localGrad } = edges[e];
       const contribution = contributions[e];
@@ -146,10 +170,8 @@ function backwardSteps(doc, nodes, edges, contributions, shown) {
       return { edge: e, child, local_grad: localGrad, contribution, grad_after: encode(running.get(child)) };
     });
     const grad = nodes[i].grad;
-    let parts;
-    if (!got.length) {
-      parts = [me, formula('1', '1')];
-    } else {
+    return new Step({ pass: 'backward', index: k, node: i, grad, received: got, flows }, () => {
+      if (!got.length) return [me, formula('1', '1')];
       const terms = [];
       const numbers = [];
       for (const r of got) {
@@ -157,15 +179,14 @@ function backwardSteps(doc, nodes, edges, contributions, shown) {
         const local = wrapped(formula(edge.local_grad_expr, edge.local_grad_tex, edge.local_grad_wrapped_tex === edge.local_grad_tex));
         const parent = primeOf(shown[edge.target]);
         terms.push(formula(`${parent.text}·${local.text}`, `${parent.tex} \\cdot ${local.tex}`));
-        const upstream = nodes[edge.target].grad;
+        const upstream = numberOf(nodes[edge.target].grad);
         const factor = wrapped(numberOf(edge.local_grad));
-        numbers.push(formula(`${numberOf(upstream).text} × ${factor.text}`, `${numberOf(upstream).tex} \\times ${factor.tex}`));
+        numbers.push(formula(`${upstream.text} × ${factor.text}`, `${upstream.tex} \\times ${factor.tex}`));
       }
-      parts = [me, sum(terms), sum(numbers)];
+      const parts = [me, sum(terms), sum(numbers)];
       if (got.length > 1) parts.push(sum(got.map((r) => numberOf(r.contribution))));
-      parts.push(numberOf(grad));
-    }
-    return { pass: 'backward', index: k, node: i, grad, received: got, flows, ...joined(parts) };
+      return [...parts, numberOf(grad)];
+    });
   });
 }
 

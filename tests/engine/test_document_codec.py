@@ -102,3 +102,16 @@ def test_a_version_3_document_reads_back_as_it_was_sent():
         full = expand(json.loads(sent))
         assert again.pass_length("forward") == sum(s["pass"] == "forward" for s in full["steps"])
         assert again.pass_length("backward") == sum(s["pass"] == "backward" for s in full["steps"])
+
+
+def test_python_reads_the_nodes_and_edges_of_version_3_as_version_2_wrote_them():
+    """A Document object has every node and edge field (engine.check and
+    notebooks read them), though its JSON leaves them out."""
+    for document in documents():
+        full = expand(json.loads(document.to_json()))
+        for node, expanded in zip(document.nodes, full["nodes"]):
+            assert {k: getattr(node, k) for k in expanded if k not in ("check", "value", "grad")} \
+                == {k: v for k, v in expanded.items() if k not in ("check", "value", "grad")}
+        for edge, expanded in zip(document.edges, full["edges"]):
+            assert {k: getattr(edge, k) for k in expanded if k != "local_grad"} == \
+                {k: v for k, v in expanded.items() if k != "local_grad"}
