@@ -79,7 +79,8 @@ class _Builder:
         written: dict[str, dict] = {}
         nodes = [self.node(i, group_ids[i], written) for i in range(len(trace.nodes))]
         edges = self.edges()
-        document = {"version": DOCUMENT_VERSION, "output": output, "value": trace.nodes[output].data,
+        document = {"version": DOCUMENT_VERSION, "output": output,
+                    "value": trace.nodes[output].data,
                     "gradients": self.gradients(), "nodes": nodes, "edges": edges,
                     "steps": [], "written": written}
         if title is not None:

@@ -228,15 +228,16 @@ class Document(_Model):
         description="d(output)/d(input) for every input that requires a gradient")
     nodes: list[Node]
     edges: list[Edge]
-    steps: list[Step] = Field(default_factory=list, description="Versions 1 and 2: the forward steps, then the "
-                              "backward steps; then, with a tangent seed, the tangent steps "
-                              "(version 3 has only these)")
-    written: dict[str, Written] = Field(default_factory=dict, description="Version 3: how each op is written, "
-                                        "keyed by op (by op and symbol for x**k)")
+    steps: list[Step] = Field(default_factory=list, description=(
+        "Versions 1 and 2: the forward steps, then the backward steps; then, with a tangent "
+        "seed, the tangent steps (version 3 has only these)"))
+    written: dict[str, Written] = Field(default_factory=dict, description=(
+        "Version 3: how each op is written, keyed by op (by op and symbol for x**k)"))
     width: float | None = None
     height: float | None = None
     warnings: list[str] = Field(default_factory=list)
-    groups: list[Group] = Field(default_factory=list, description="The groups, parents before children")
+    groups: list[Group] = Field(default_factory=list,
+                                description="The groups, parents before children")
     tangent: Number | None = Field(None, description="With a seed: the directional "
                                    "derivative of the output (forward mode)")
     tangent_seed: dict[str, Number] | None = Field(None, description="The seed direction "

@@ -142,7 +142,9 @@ function forwardSteps(nodes, edges, shown, written) {
     const i = node.id;
     const template = written[node.arg === null ? node.op : `${node.op} ${node.symbol}`] ?? formula('?', '?');
     const values = inputs[i].map((j) => nodes[j].value);
-    const fields = { pass: 'forward', index: steps.length, node: i, inputs: inputs[i], input_values: values, value: node.value };
+    const fields = {
+      pass: 'forward', index: steps.length, node: i, inputs: inputs[i], input_values: values, value: node.value,
+    };
     steps.push(new Step(fields, () => {
       const expression = fill(template, inputs[i].map((j) => shown[j]));
       const withNumbers = fill(template, values.map(numberOf));
@@ -176,7 +178,8 @@ function backwardSteps(doc, nodes, edges, contributions, shown) {
       const numbers = [];
       for (const r of got) {
         const edge = edges[r.edge];
-        const local = wrapped(formula(edge.local_grad_expr, edge.local_grad_tex, edge.local_grad_wrapped_tex === edge.local_grad_tex));
+        const atomic = edge.local_grad_wrapped_tex === edge.local_grad_tex;
+        const local = wrapped(formula(edge.local_grad_expr, edge.local_grad_tex, atomic));
         const parent = primeOf(shown[edge.target]);
         terms.push(formula(`${parent.text}·${local.text}`, `${parent.tex} \\cdot ${local.tex}`));
         const upstream = numberOf(nodes[edge.target].grad);

@@ -13,6 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from random_expressions import NAMES, expressions
 
 from engine import Value, build_document, nn, parse
 from engine.document import document_of_parsed
@@ -63,24 +66,52 @@ def test_the_page_and_python_derive_the_same_full_document():
         assert decoded == expand(json.loads(sent))
 
 
+def random_source(body: str, point: tuple[float, ...], shared: bool) -> str:
+    values = "\n".join(f"{name} = {x!r}" for name, x in zip(NAMES, point))
+    return f"{values}\nh = {body}\nh * h + a" if shared else f"{values}\n{body} + a"
+
+
+POINT = st.tuples(*[st.floats(-3, 3) for _ in NAMES])
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=st.lists(st.tuples(expressions(), POINT, st.booleans()), min_size=20, max_size=20))
+def test_the_page_and_python_derive_random_documents_alike(cases):
+    docs = [document_of_parsed(parse(random_source(*case), data=["c"])).to_json()
+            for case in cases]
+    for sent, decoded in zip(docs, js_decode(docs)):
+        assert decoded == expand(json.loads(sent))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=expressions(), point=POINT, shared=st.booleans())
+def test_random_documents_derive_the_recorded_passes(body, point, shared):
+    check_recorded(random_source(body, point, shared))
+
+
 def test_the_derived_steps_are_the_recorded_passes():
     for source in SOURCES:
-        graph = parse(source)
-        trace = record(graph.output)
-        full = expand(json.loads(document_of_parsed(parse(source)).to_json()))
-        forward = [s for s in full["steps"] if s["pass"] == "forward"]
-        backward = [s for s in full["steps"] if s["pass"] == "backward"]
-        assert [(s["node"], s["inputs"]) for s in forward] == \
-            [(r.node, r.inputs) for r in trace.forward]
-        assert [s["node"] for s in backward] == [r.node for r in trace.backward]
-        for step, recorded in zip(backward, trace.backward):
-            assert [(f["edge"], f["child"]) for f in step["flows"]] == \
-                [(f.edge, f.child) for f in recorded.flows]
-            # Bit for bit: the same floats, summed in the same order.
-            assert [_bits(decode_number(f["grad_after"])) for f in step["flows"]] == \
-                [_bits(f.grad_after) for f in recorded.flows]
-            assert [(r["edge"], _bits(decode_number(r["contribution"]))) for r in step["received"]] == \
-                [(e, _bits(c)) for e, c in recorded.received]
+        check_recorded(source)
+
+
+def check_recorded(source: str):
+    """The derived steps are the passes engine.trace recorded."""
+    graph = parse(source)
+    trace = record(graph.output)
+    full = expand(json.loads(document_of_parsed(parse(source)).to_json()))
+    forward = [s for s in full["steps"] if s["pass"] == "forward"]
+    backward = [s for s in full["steps"] if s["pass"] == "backward"]
+    assert [(s["node"], s["inputs"]) for s in forward] == \
+        [(r.node, r.inputs) for r in trace.forward]
+    assert [s["node"] for s in backward] == [r.node for r in trace.backward]
+    for step, recorded in zip(backward, trace.backward):
+        assert [(f["edge"], f["child"]) for f in step["flows"]] == \
+            [(f.edge, f.child) for f in recorded.flows]
+        # Bit for bit: the same floats, summed in the same order.
+        assert [_bits(decode_number(f["grad_after"])) for f in step["flows"]] == \
+            [_bits(f.grad_after) for f in recorded.flows]
+        assert [(r["edge"], _bits(decode_number(r["contribution"]))) for r in step["received"]] == \
+            [(e, _bits(c)) for e, c in recorded.received]
 
 
 def _bits(x: float) -> str:
