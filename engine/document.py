@@ -30,7 +30,8 @@ def build_document(output: Value, *, title: str | None = None, source: str | Non
     with collector_paused():
         trace = record(output)
         builder = _Builder(trace, labels or {})
-        document = Document.model_validate(builder.document(title, source, place))
+        document = Document.model_validate(builder.document(title, source, place),
+                                           context={"built": True})
     if check:
         from engine.check import attach_checks  # only when asked for
         attach_checks(document, trace)

@@ -221,13 +221,18 @@ def chip(local: Math) -> str:
     """A local derivative on its arrow's chip, as the slides write it: *x,
     *1, *2(y − y*), *(−sin s): a product of juxtaposed factors needs no
     parentheses, a sum or a leading minus does."""
-    depth, loose = 0, local.text.startswith("−")
-    for c in local.text:
+    return chip_text(local.text)
+
+
+def chip_text(text: str) -> str:
+    """`chip` of a local derivative's text."""
+    depth, loose = 0, text.startswith("−")
+    for c in text:
         if c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
         elif depth == 0 and c == " ":
             loose = True
-    return f"*({local.text})" if loose else f"*{local.text}"
+    return f"*({text})" if loose else f"*{text}"
 

@@ -23,7 +23,7 @@ import re
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema, field_validator, model_validator)
+                      ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from engine import ops
 
@@ -244,12 +244,13 @@ class Document(_Model):
                                                    "over the inputs (missing entries are 0)")
 
     @model_validator(mode="after")
-    def _derive(self):
+    def _derive(self, info: ValidationInfo):
         """Version 3: the nodes and edges read in Python as version 2's did
-        (ids, names, TeX, gradient names, chips), without being written back."""
+        (ids, names, TeX, gradient names, chips), without being written back.
+        One the engine built (context {"built": True}) needs no checking."""
         if self.version >= 3:
             from engine.document_codec import fill_derived
-            fill_derived(self)
+            fill_derived(self, checked=bool(info.context and info.context.get("built")))
         return self
 
     def to_json(self, *, as_sent: bool = False) -> str:

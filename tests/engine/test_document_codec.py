@@ -146,3 +146,36 @@ def test_python_reads_the_nodes_and_edges_of_version_3_as_version_2_wrote_them()
         for edge, expanded in zip(document.edges, full["edges"]):
             assert {k: getattr(edge, k) for k in expanded if k != "local_grad"} == \
                 {k: v for k, v in expanded.items() if k != "local_grad"}
+
+
+def _simple() -> dict:
+    return json.loads(load_examples()["simple"].document().to_json())
+
+
+def _broken_edge(doc):
+    doc["edges"][0]["target"] = len(doc["nodes"])
+
+
+def _no_template(doc):
+    doc["written"].pop("*")
+
+
+def _no_contribution(doc):
+    doc["edges"][0].pop("contribution")
+
+
+def _other_placeholder(doc):
+    doc["written"]["*"]["text"] = "$A·$k"
+
+
+@pytest.mark.parametrize("spoil,message", [
+    (_broken_edge, "edge 0 joins"),
+    (_no_template, "no `written` template"),
+    (_no_contribution, "has no contribution"),
+    (_other_placeholder, "names only its operands"),
+])
+def test_a_version_3_document_the_rules_cannot_read_is_refused(spoil, message):
+    doc = _simple()
+    spoil(doc)
+    with pytest.raises(ValueError, match=message):
+        Document.model_validate(doc)
