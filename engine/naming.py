@@ -55,14 +55,15 @@ def _name_pass(nodes, index, kinds, labels, blocked: set[str]) -> Names:
     automatic: list[bool] = []
     for i, node in enumerate(nodes):
         operands = [index[c] for c in node._prev]
+        label = node.label
         if operands:
-            expression = notation.expression(node._op, [shown[j] for j in operands], node.arg)
+            op, arg = node._op, node.arg
+            expression = notation.expression(op, [shown[j] for j in operands], arg)
             expanded = notation.expression_text(
-                node._op, [_expanded(full[j], shown[j], automatic[j]) for j in operands],
-                node.arg)
+                op, [_expanded(full[j], shown[j], automatic[j]) for j in operands], arg)
         auto = False
-        if node.label:
-            name = notation.name(labels.get(node.label, node.label))
+        if label:
+            name = notation.name(labels.get(label, label))
         elif kinds[i] == "constant":
             name = notation.number(node.data)
         elif operands and len(expression.text) <= INLINE_CHARS and \

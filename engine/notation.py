@@ -133,28 +133,38 @@ def local_derivatives(op: str, operands: list[Math], out: Math,
 def _math(written: Written, operands: list[Math], out: Math | None,
           arg: float | None, tex: bool = True) -> Math:
     """A template of engine.ops filled in (its placeholders are described
-    there), in text and in TeX."""
+    there), in text and (unless `tex` is False) in TeX."""
     # A derivative that is one operand (x for w·x) or the node itself (y for
     # exp) is that name, parenthesised only where the name needs it.
-    alone = dict(zip(("$a", "$b"), operands))
-    if out is not None:
-        alone["$y"] = out
-    if written.text in alone:
-        return alone[written.text]
-    texts: dict[str, str] = {}
-    texs: dict[str, str] = {}
+    if written.text == "$y" and out is not None:
+        return out
+    if written.text == "$a" or written.text == "$b":
+        position = 0 if written.text == "$a" else 1
+        if position < len(operands):
+            return operands[position]
+    text = _format(written.text).format_map(_names(operands, out, arg, True))
+    if not tex:
+        return Math(text, "", written.atomic)
+    return Math(text, _format(written.tex).format_map(_names(operands, out, arg, False)),
+                written.atomic)
+
+
+def _names(operands: list[Math], out: Math | None, arg: float | None,
+           text: bool) -> dict[str, str]:
+    """The placeholders' values in one notation."""
+    names: dict[str, str] = {}
     for letter, operand in zip("ab", operands):
         wrapped = operand.wrapped()
-        texts[letter], texts[letter.upper()] = operand.text, wrapped.text
-        texs[letter], texs[letter.upper()] = operand.tex, wrapped.tex
+        if text:
+            names[letter], names[letter.upper()] = operand.text, wrapped.text
+        else:
+            names[letter], names[letter.upper()] = operand.tex, wrapped.tex
     if out is not None:
         wrapped = out.wrapped()
-        texts["y"], texts["Y"], texs["y"], texs["Y"] = out.text, wrapped.text, out.tex, wrapped.tex
+        names["y"], names["Y"] = (out.text, wrapped.text) if text else (out.tex, wrapped.tex)
     if arg is not None:
-        texts.update(_constant(arg, True))
-        texs.update(_constant(arg, False))
-    return Math(_format(written.text).format_map(texts),
-                _format(written.tex).format_map(texs) if tex else "", written.atomic)
+        names.update(_constant(arg, text))
+    return names
 
 
 @lru_cache(maxsize=None)
