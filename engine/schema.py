@@ -7,10 +7,11 @@ replays it.
 
 Version 3 leaves out what follows from the rest by one rule (see
 engine/document_codec.py, and static/js/document_codec.js for the page):
-fields at their defaults, ids and argument positions, the label when it is
-the name, the forward and backward steps (their order, numbers and texts
-follow from the nodes, the edges and the ops' `written` templates). Versions
-1 and 2 carried them all, and still read: every field they had is accepted.
+fields at their defaults, ids and argument positions, a TeX that is the
+text, an input's expression (its label), and the forward and backward steps
+(their order, numbers and texts follow from the nodes, the edges and the
+ops' `written` templates). Versions 1 and 2 carried them all, and still
+read: every field they had is accepted.
 
 JSON stays strict: a non-finite number is written as the string "Infinity",
 "-Infinity" or "NaN" (never a bare NaN token), and the node carries a warning.
@@ -29,7 +30,7 @@ from engine import ops
 
 DOCUMENT_VERSION = 3   # 2: groups; 3: derivable fields and steps left out (1 and 2 still read)
 NON_FINITE = ("Infinity", "-Infinity", "NaN")
-_TEMPLATE = r"^(?:[^$]|\$[aAbB](?![_a-zA-Z0-9]))*$"   # no placeholder but the operands' 
+_TEMPLATE = r"^(?:[^$]|\$[aAbB](?![_a-zA-Z0-9]))*$"   # only the operands as placeholders
 
 
 def encode_number(x: float) -> float | str:
