@@ -223,8 +223,7 @@ FONT = "font-family=\"'DejaVu Sans', 'Liberation Sans', Arial, sans-serif\""
 
 def frame_of(document: Document, pass_: str, step: int | None) -> tuple[str, int]:
     """The pass and step, clamped into range; step None means the pass's end."""
-    steps = [s for s in document.steps if s.pass_ == pass_]
-    last = len(steps)
+    last = document.pass_length(pass_)
     return pass_, last if step is None else max(0, min(step, last))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from engine.language import (BINARY_LIST, BINARY_OPS, FORBIDDEN, FUNCTION_LIST, FUNCTIONS,
                              NEGATE, OPERATOR_TEXT, Limits, ParseError, Positions,
-                             number_literal, to_float, walk_in_source_order)
+                             number_literal, to_float)
 from engine.groups import group
 from engine.value import Value
 
@@ -39,6 +39,7 @@ class GraphBuilder:
         self.inputs: dict[str, Value] = {}
         self.defined_on: dict[str, int] = {}
         self.node_count = 0
+        self.names_seen: list[ast.Name] = []   # every name validate() met
 
     def error(self, node: ast.AST, message: str) -> ParseError:
         return ParseError(message, *self.positions.of(node))
@@ -62,7 +63,7 @@ class GraphBuilder:
         anything, in reading order, so the first mistake is the one reported."""
         for index, statement in enumerate(body):
             if isinstance(statement, ast.Assign):
-                self._assign_target(statement)
+                self.names_seen.append(self._assign_target(statement))
                 expression = statement.value
             elif isinstance(statement, ast.Expr):
                 if index != len(body) - 1:
@@ -83,12 +84,18 @@ class GraphBuilder:
                                            f"(more than {self.limits.max_depth} levels)")
                 if isinstance(node, ast.Name):
                     self._check_name(node)
+                    self.names_seen.append(node)
                 children = self._children(node)
                 # A left operand does not nest: a + b + c + ... (a 1,000-term
                 # sum) stays shallow, a + (b + (c + ...)) does not.
                 for position, child in enumerate(children):
                     left_operand = isinstance(node, ast.BinOp) and position == 0
                     stack.append((child, depth if left_operand else depth + 1))
+
+    def names_in_source_order(self) -> list[ast.Name]:
+        """The names validate() met, in reading order: one sort by position
+        rather than a walk of the whole tree."""
+        return sorted(self.names_seen, key=lambda n: (n.lineno, n.col_offset))
 
     def collect_input_defaults(self, body: list[ast.stmt]) -> dict[str, float]:
         """`name = number` lines: inputs with a value, wherever they stand."""
@@ -120,8 +127,8 @@ class GraphBuilder:
     def _create_inputs(self, body: list[ast.stmt], defaults: dict[str, float]):
         """One leaf per input, in order of first appearance in the source."""
         computed = {name for name in self.defined_on if name not in defaults}
-        for node in walk_in_source_order(body):
-            if not isinstance(node, ast.Name) or node.id in computed or node.id in self.inputs:
+        for node in self.names_in_source_order():
+            if node.id in computed or node.id in self.inputs:
                 continue
             if node.id in FUNCTIONS:
                 continue  # reported where it is used

@@ -54,15 +54,17 @@ def _forward(doc: Document, group: Group, inside: set[int]) -> Math:
     given = [Math(f"{nodes[i].label} = {format_number(nodes[i].value)}",
                   f"{nodes[i].tex} = {number(nodes[i].value).tex}") for i in entering[:MAX_GIVEN]]
     if len(entering) > MAX_GIVEN:
-        given.append(Math(f"… ({len(entering)} values)", rf"\ldots\ ({len(entering)}\ 	ext{{values}})"))
+        given.append(Math(f"… ({len(entering)} values)", rf"\ldots\ ({len(entering)}\ \text{{values}})"))
     made = []
     for o in group.outputs:
         node = nodes[o]
         parts = [Math(node.label, node.tex)]
         if node.expression != node.label and len(node.expression) <= MAX_EXPRESSION:
-            parts.append(Math(node.expression, node.expression_tex))
+            # Expressions are written in text only (version 3): the TeX skips it.
+            parts.append(Math(node.expression, None))
         parts.append(number(node.value))
-        made.append(Math(" = ".join(p.text for p in parts), " = ".join(p.tex for p in parts)))
+        made.append(Math(" = ".join(p.text for p in parts),
+                         " = ".join(p.tex for p in parts if p.tex is not None)))
     into = Math(", ".join(m.text for m in given), r",\ ".join(m.tex for m in given))
     out = Math(", ".join(m.text for m in made), r",\ ".join(m.tex for m in made))
     if not given:
@@ -173,8 +175,11 @@ def _flows(doc: Document, group: Group, inside: set[int], out_of) -> list[GroupF
 
 def with_group_steps(doc: Document) -> Document:
     """The document, each of its groups given its forward and backward step."""
+    if not doc.groups:
+        return doc
     inside = _within(doc)
-    steps = {s.node: s for s in doc.steps if s.pass_ == "backward"}
+    # Version 3 documents derive their steps (engine/document_codec.py).
+    steps = {s.node: s for s in doc.as_version_2().steps if s.pass_ == "backward"}
     out_of: dict[int, list] = {}
     for edge in doc.edges:
         out_of.setdefault(edge.source, []).append(edge)

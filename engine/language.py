@@ -134,20 +134,6 @@ def to_float(number: int | float) -> float:
         return math.inf
 
 
-def walk_in_source_order(body: list[ast.stmt]):
-    """Every ast node of the statements, in reading order (a right-hand side
-    before its target, so `y = x` introduces x before y)."""
-    stack: list[ast.AST] = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        yield node
-        children = list(ast.iter_child_nodes(node))
-        if isinstance(node, ast.Assign):
-            children = [node.value] + node.targets
-        children.sort(key=lambda c: (getattr(c, "lineno", 0), getattr(c, "col_offset", 0)))
-        stack.extend(reversed(children))
-
-
 def read_module(source: str, limits: Limits) -> tuple[str, ast.Module]:
     """Check the source's size and characters and parse it with Python's own
     parser (nothing is run): the normalised source and its module."""

@@ -29,7 +29,8 @@ LEAF_LETTERS = {"parameter": "p", "data": "d"}
 class Names:
     shown: list[Math]        # how each node is referred to in another formula
     written: list[Math]      # each node's expression in its operands' names
-    full: list[Math]         # each node's expression, automatic names expanded
+    full: list[Math]         # each node's expression, automatic names expanded (text:
+                             # no TeX of it is written, so an op's has none)
     automatic: list[bool]    # whether the name was made here
 
 
@@ -54,14 +55,15 @@ def _name_pass(nodes, index, kinds, labels, blocked: set[str]) -> Names:
     automatic: list[bool] = []
     for i, node in enumerate(nodes):
         operands = [index[c] for c in node._prev]
+        label = node.label
         if operands:
-            expression = notation.expression(node._op, [shown[j] for j in operands], node.arg)
-            expanded = notation.expression(
-                node._op, [_expanded(full[j], shown[j], automatic[j]) for j in operands],
-                node.arg)
+            op, arg = node._op, node.arg
+            expression = notation.expression(op, [shown[j] for j in operands], arg)
+            expanded = notation.expression_text(
+                op, [_expanded(full[j], shown[j], automatic[j]) for j in operands], arg)
         auto = False
-        if node.label:
-            name = notation.name(labels.get(node.label, node.label))
+        if label:
+            name = notation.name(labels.get(label, label))
         elif kinds[i] == "constant":
             name = notation.number(node.data)
         elif operands and len(expression.text) <= INLINE_CHARS and \

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from string import Template
 
 from engine.ops import OPS, Written
@@ -88,7 +89,9 @@ def power_text(k: float) -> str:
 
 def symbol_of(op: str, arg: float | None = None) -> str:
     """What the op's circle shows: ×, exp, x² (x ** 2 keeps its exponent)."""
-    return _fill(OPS[op].symbol, [], None, arg, text=True) if op in OPS else op
+    if op not in OPS:
+        return op
+    return _format(OPS[op].symbol).format_map(_constant(arg, True) if arg is not None else {})
 
 
 def name(label: str) -> Math:
@@ -115,6 +118,11 @@ def expression(op: str, operands: list[Math], arg: float | None = None) -> Math:
     return _math(OPS[op].written, operands, None, arg)
 
 
+def expression_text(op: str, operands: list[Math], arg: float | None = None) -> Math:
+    """`expression` in text alone (its `tex` left empty), where no TeX is wanted."""
+    return _math(OPS[op].written, operands, None, arg, tex=False)
+
+
 def local_derivatives(op: str, operands: list[Math], out: Math,
                       arg: float | None = None) -> list[Math]:
     """∂out/∂operand for each operand, written in names as on the slides'
@@ -123,38 +131,95 @@ def local_derivatives(op: str, operands: list[Math], out: Math,
 
 
 def _math(written: Written, operands: list[Math], out: Math | None,
-          arg: float | None) -> Math:
+          arg: float | None, tex: bool = True) -> Math:
+    """A template of engine.ops filled in (its placeholders are described
+    there), in text and (unless `tex` is False) in TeX."""
     # A derivative that is one operand (x for w·x) or the node itself (y for
     # exp) is that name, parenthesised only where the name needs it.
-    alone = dict(zip(("$a", "$b"), operands))
-    if out is not None:
-        alone["$y"] = out
-    if written.text in alone:
-        return alone[written.text]
-    return Math(_fill(written.text, operands, out, arg, text=True),
-                _fill(written.tex, operands, out, arg, text=False), written.atomic)
+    if written.text == "$y" and out is not None:
+        return out
+    if written.text == "$a" or written.text == "$b":
+        position = 0 if written.text == "$a" else 1
+        if position < len(operands):
+            return operands[position]
+    text = _format(written.text).format_map(_names(operands, out, arg, True))
+    if not tex:
+        return Math(text, "", written.atomic)
+    return Math(text, _format(written.tex).format_map(_names(operands, out, arg, False)),
+                written.atomic)
 
 
-def _fill(template: str, operands: list[Math], out: Math | None, arg: float | None,
-          text: bool) -> str:
-    """A template of engine.ops in one notation (its placeholders are
-    described there)."""
-    def pick(math: Math) -> str:
-        return math.text if text else math.tex
-
+def _names(operands: list[Math], out: Math | None, arg: float | None,
+           text: bool) -> dict[str, str]:
+    """The placeholders' values in one notation."""
     names: dict[str, str] = {}
     for letter, operand in zip("ab", operands):
-        names[letter], names[letter.upper()] = pick(operand), pick(operand.wrapped())
-    if out is not None:
-        names["y"], names["Y"] = pick(out), pick(out.wrapped())
-    if arg is not None:
-        names["k"] = pick(number(arg))
-        names["K"] = power_text(arg) if text else f"^{{{number(arg).tex}}}"
-        if arg - 1 == 1:
-            names["P"] = ""
+        wrapped = operand.wrapped()
+        if text:
+            names[letter], names[letter.upper()] = operand.text, wrapped.text
         else:
-            names["P"] = power_text(arg - 1) if text else f"^{{{number(arg - 1).tex}}}"
-    return Template(template).substitute(names)
+            names[letter], names[letter.upper()] = operand.tex, wrapped.tex
+    if out is not None:
+        wrapped = out.wrapped()
+        names["y"], names["Y"] = (out.text, wrapped.text) if text else (out.tex, wrapped.tex)
+    if arg is not None:
+        names.update(_constant(arg, text))
+    return names
+
+
+@lru_cache(maxsize=None)
+def _format(template: str) -> str:
+    """A template as a str.format pattern, made once: $a becomes {a}, and a
+    brace of TeX a doubled brace (what string.Template.substitute does,
+    without its regex on every call)."""
+    escaped = template.replace("{", "{{").replace("}", "}}")
+    return re.sub(r"\$([_a-zA-Z][_a-zA-Z0-9]*)", r"{\1}", escaped)
+
+
+@lru_cache(maxsize=4096)
+def _constant(arg: float, text: bool) -> dict[str, str]:
+    """The placeholders of an op's constant k: $k, $K (as an exponent), $P (k − 1)."""
+    names = {"k": number(arg).text if text else number(arg).tex,
+             "K": power_text(arg) if text else f"^{{{number(arg).tex}}}"}
+    if arg - 1 == 1:
+        names["P"] = ""
+    else:
+        names["P"] = power_text(arg - 1) if text else f"^{{{number(arg - 1).tex}}}"
+    return names
+
+
+def written_key(op: str, symbol: str | None, arg: float | None) -> str:
+    """The key of an op's `written` template in a document: the op, and
+    for x**k its symbol, which writes k as the template does."""
+    return op if arg is None else f"{op} {symbol}"
+
+
+def written_template(op: str, arg: float | None = None) -> Written:
+    """The op's template for `expression`, its constant filled in: only the
+    operands' placeholders ($a, $A, $b, $B) are left."""
+    written = OPS[op].written
+    if arg is None:
+        return written
+    return Written(Template(written.text).safe_substitute(_constant(arg, True)),
+                   Template(written.tex).safe_substitute(_constant(arg, False)), written.atomic)
+
+
+def fill_operands(written: Written, operands: list[Math]) -> Math:
+    """A `written_template` applied to its operands, as `expression` does."""
+    alone = dict(zip(("$a", "$b"), operands))
+    if written.text in alone:
+        return alone[written.text]
+    return Math(_substitute(written.text, operands, True),
+                _substitute(written.tex, operands, False), written.atomic)
+
+
+def _substitute(template: str, operands: list[Math], text: bool) -> str:
+    names: dict[str, str] = {}
+    for letter, operand in zip("ab", operands):
+        wrapped = operand.wrapped()
+        names[letter] = operand.text if text else operand.tex
+        names[letter.upper()] = wrapped.text if text else wrapped.tex
+    return _format(template).format_map(names)
 
 
 def prime(label: Math) -> Math:
@@ -166,13 +231,18 @@ def chip(local: Math) -> str:
     """A local derivative on its arrow's chip, as the slides write it: *x,
     *1, *2(y − y*), *(−sin s): a product of juxtaposed factors needs no
     parentheses, a sum or a leading minus does."""
-    depth, loose = 0, local.text.startswith("−")
-    for c in local.text:
+    return chip_text(local.text)
+
+
+def chip_text(text: str) -> str:
+    """`chip` of a local derivative's text."""
+    depth, loose = 0, text.startswith("−")
+    for c in text:
         if c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
         elif depth == 0 and c == " ":
             loose = True
-    return f"*({local.text})" if loose else f"*{local.text}"
+    return f"*({text})" if loose else f"*{text}"
 

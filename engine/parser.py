@@ -19,12 +19,11 @@ and operators of engine.ops); engine.graph_builder builds the nodes.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 
+from engine.gc_pause import collector_paused
 from engine.graph_builder import GraphBuilder, ParsedGraph
-from engine.language import (FUNCTIONS, Limits, ParseError, read_module,
-                             walk_in_source_order)
+from engine.language import FUNCTIONS, Limits, ParseError, read_module
 
 __all__ = ["FUNCTIONS", "InputInfo", "Limits", "ParseError", "ParsedGraph", "find_inputs",
            "parse"]
@@ -36,9 +35,10 @@ def parse(source: str, values: dict[str, float] | None = None,
     """Parse `source` and build its graph, with `values` overriding the input
     values written in the source and `data` naming the inputs that need no
     gradient. Raises ParseError."""
-    source, module = read_module(source, limits)
-    builder = GraphBuilder(source, dict(values or {}), frozenset(data or ()), limits)
-    return builder.build(module)
+    with collector_paused():
+        source, module = read_module(source, limits)
+        builder = GraphBuilder(source, dict(values or {}), frozenset(data or ()), limits)
+        return builder.build(module)
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def find_inputs(source: str, limits: Limits = Limits()) -> tuple[list[InputInfo]
     defaults = builder.collect_input_defaults(module.body)
     computed = {name for name in builder.defined_on if name not in defaults}
     found: dict[str, InputInfo] = {}
-    for node in walk_in_source_order(module.body):
-        if isinstance(node, ast.Name) and node.id not in computed and node.id not in found \
+    for node in builder.names_in_source_order():
+        if node.id not in computed and node.id not in found \
                 and node.id not in FUNCTIONS:
             found[node.id] = InputInfo(node.id, defaults.get(node.id),
                                        *builder.positions.of(node))

@@ -2,8 +2,16 @@
 
 Everything the page shows is here, computed by the engine: the nodes with
 their values, gradients and positions, the edges with their local
-derivatives, and the ordered steps of the forward and backward passes, each
-with its arithmetic written out. The page only replays it.
+derivatives and what flowed along them in the backward pass. The page only
+replays it.
+
+Version 3 leaves out what follows from the rest by one rule (see
+engine/document_codec.py, and static/js/document_codec.js for the page):
+fields at their defaults, ids and argument positions, a TeX that is the
+text, an input's expression (its label), and the forward and backward steps
+(their order, numbers and texts follow from the nodes, the edges and the
+ops' `written` templates). Versions 1 and 2 carried them all, and still
+read: every field they had is accepted.
 
 JSON stays strict: a non-finite number is written as the string "Infinity",
 "-Infinity" or "NaN" (never a bare NaN token), and the node carries a warning.
@@ -12,15 +20,17 @@ JSON stays strict: a non-finite number is written as the string "Infinity",
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema, model_serializer)
+                      ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from engine import ops
 
-DOCUMENT_VERSION = 2   # 2: groups (optional fields: version 1 documents still read)
+DOCUMENT_VERSION = 3   # 2: groups; 3: derivable fields and steps left out (1 and 2 still read)
 NON_FINITE = ("Infinity", "-Infinity", "NaN")
+_TEMPLATE = r"^(?:[^$]|\$[aAbB](?![_a-zA-Z0-9]))*$"   # only the operands as placeholders
 
 
 def encode_number(x: float) -> float | str:
@@ -49,20 +59,6 @@ class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", strict=True)
 
 
-class _WithOptional(_Model):
-    """A model with optional fields (issue 14's check and tangent) that are
-    left out of the JSON when absent, so documents without them read as before."""
-    _OMIT_IF_NONE: tuple[str, ...] = ()
-
-    @model_serializer(mode="wrap")
-    def _omit_absent(self, handler):
-        data = handler(self)
-        for name in self._OMIT_IF_NONE:
-            if data.get(name, 0) is None:
-                del data[name]
-        return data
-
-
 class GradientCheck(_Model):
     """A node's gradient against a central finite difference (engine.check)."""
     numeric: Number = Field(description="(ℓ(v + h) − ℓ(v − h)) / 2h, the node perturbed in "
@@ -74,57 +70,78 @@ class GradientCheck(_Model):
                                     "kink, or catastrophic cancellation")
 
 
-class Node(_WithOptional):
-    _OMIT_IF_NONE = ("check", "group")
-
-    id: int = Field(description="Index in topological order: inputs first, output last")
-    name: str | None = Field(description="Name in the source (u, w, ystar), if any")
+class Node(_Model):
+    id: int | None = Field(None, description="Index in topological order: inputs first, output "
+                                             "last (version 3 leaves it out: the position)")
+    name: str | None = Field(None, description="Name in the source (u, w, ystar), if any")
     label: str = Field(description="Name on screen (y*, ℓ), or a short automatic one (u1)")
-    tex: str
-    # Display strings, so the page applies no rule of its own (absent from
-    # documents saved before they were added: the page then derives them).
+    tex: str | None = Field(None, description="The label in TeX (version 3: left out when "
+                                              "it is the label)")
+    atomic: bool = Field(True, description="Whether the label needs no parentheses as an "
+                                           "operand (false for y − y*, −1)")
+    # Display strings of version 2; version 3 leaves them to the one rule
+    # (the label in parentheses where it is not atomic, then ′).
     prime: str | None = Field(None, description="The gradient's name: u′, (y − y*)′")
     prime_tex: str | None = None
     kind: Literal["parameter", "data", "constant", "op"]
-    op: str | None = Field(description=ops.description())
-    symbol: str | None = Field(description="What the op's circle shows")
+    op: str | None = Field(None, description=ops.description())
+    symbol: str | None = Field(None, description="What the op's circle shows")
     arg: Number | None = Field(None, description="The constant exponent k of x**k")
-    expression: str
-    expression_tex: str
+    expression: str | None = Field(None, description="What an op computes, automatic names "
+                                                     "expanded (version 3: left out for inputs "
+                                                     "and constants, where it is the label)")
+    expression_tex: str | None = Field(None, description="Versions 1 and 2 only")
     value: Number
-    grad: Number | None = Field(description="d(output)/d(node) in the recorded backward "
-                                            "pass; null where no gradient is needed")
-    requires_grad: bool
-    is_output: bool
-    x: float
-    y: float
-    warnings: list[str] = []
+    grad: Number | None = Field(None, description="d(output)/d(node) in the recorded backward "
+                                                  "pass; null (left out) where no gradient is "
+                                                  "needed")
+    requires_grad: bool | None = Field(None, description="Versions 1 and 2; in version 3, "
+                                                         "whether grad is there")
+    is_output: bool | None = Field(None, description="Versions 1 and 2 only")
+    x: float | None = Field(None, description="Position (while the server lays out)")
+    y: float | None = None
+    warnings: list[str] = Field(default_factory=list)
     group: int | None = Field(None, description="The innermost group it is in, if any")
     check: GradientCheck | None = Field(None, description="With \"check\": true, on each "
                                         "node that requires a gradient")
 
 
 class Edge(_Model):
-    id: int
+    id: int | None = Field(None, description="Version 3 leaves it out: the position")
     source: int = Field(description="The input node")
     target: int = Field(description="The op node it feeds")
-    index: int = Field(description="Argument position at the target")
-    label: str = Field(description="The value's name, drawn on the arrow")
+    index: int | None = Field(None, description="Argument position at the target (version 3: "
+                                                "the order of the target's edges)")
+    label: str | None = Field(None, description="The source's label (versions 1 and 2)")
     local_grad: Number = Field(description="∂target/∂source")
     local_grad_expr: str = Field(description="The same in names, as on the slides: x, 1, y")
-    local_grad_tex: str
+    local_grad_tex: str | None = Field(None, description="The same in TeX (version 3: left out "
+                                                         "when it is local_grad_expr)")
+    atomic: bool = Field(True, description="Whether local_grad_expr needs no parentheses "
+                                           "in a product")
     chip: str | None = Field(None, description="The local derivative as its chip writes it: "
-                                               "*x, *2(y − y*), *(−sin s)")
+                                               "*x, *2(y − y*), *(−sin s) (version 2)")
     local_grad_wrapped_tex: str | None = Field(None, description="local_grad_tex, in "
-                                                                 "parentheses where a product needs them")
-    requires_grad: bool = Field(description="Whether the backward pass flows along it")
+                                                                 "parentheses where a product "
+                                                                 "needs them (version 2)")
+    requires_grad: bool | None = Field(None, description="Whether the backward pass flows along "
+                                                         "it (version 3: both ends have a grad)")
+    contribution: Number | None = Field(None, description="Version 3: what flowed along it in "
+                                        "the backward pass, the target's grad × local_grad")
     # Lists, not tuples: a JSON array reads back as a list, and the strict
     # schema must accept its own output.
     bends: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
-        [], description="Points [x, y] a long edge passes")
+        default_factory=list, description="Points [x, y] a long edge passes")
 
 
-class ForwardStep(_Model):
+class _Step(_Model):
+    def model_post_init(self, context) -> None:
+        # A step's pass is written even when it was left at its default, so
+        # that a list of steps reads back (the pass tells the kinds apart).
+        self.__pydantic_fields_set__.add("pass_")
+
+
+class ForwardStep(_Step):
     pass_: Literal["forward"] = Field("forward", alias="pass")
     index: int = Field(description="Position within the forward pass, from 0")
     node: int
@@ -151,7 +168,7 @@ class Received(_Model):
     contribution: Number
 
 
-class BackwardStep(_Model):
+class BackwardStep(_Step):
     pass_: Literal["backward"] = Field("backward", alias="pass")
     index: int = Field(description="Position within the backward pass, from 0")
     node: int
@@ -162,7 +179,7 @@ class BackwardStep(_Model):
     tex: str
 
 
-class TangentStep(_Model):
+class TangentStep(_Step):
     pass_: Literal["tangent"] = Field("tangent", alias="pass")
     index: int = Field(description="Position within the tangent (forward-mode) pass, from 0")
     node: int
@@ -191,10 +208,9 @@ class GroupSteps(_Model):
     flows: list[GroupFlow] = Field(description="What leaves on each input that needs a gradient")
 
 
-class Group(_WithOptional):
+class Group(_Model):
     """A named part of the graph (engine/grouping.py): a named intermediate,
     `with engine.group(...)`, or engine.nn's MLP › layer › neuron."""
-    _OMIT_IF_NONE = ("steps",)
     id: int
     label: str
     parent: int | None = Field(description="The group it is in, or null at the top")
@@ -206,9 +222,24 @@ class Group(_WithOptional):
                                      "when drawn collapsed")
 
 
-class Document(_WithOptional):
-    _OMIT_IF_NONE = ("tangent", "tangent_seed")
-    version: Literal[1, 2] = DOCUMENT_VERSION
+class Written(_Model):
+    """How an op is written applied to its operands (engine.ops' template,
+    its constant filled in): $a, $b the operands, $A, $B the same in
+    parentheses where they need them."""
+    text: str
+    tex: str
+    atomic: bool = False
+
+    @field_validator("text", "tex")
+    @classmethod
+    def _only_operands(cls, template: str) -> str:
+        if not re.fullmatch(_TEMPLATE, template):
+            raise ValueError("a template names only its operands: $a, $A, $b, $B")
+        return template
+
+
+class Document(_Model):
+    version: Literal[1, 2, 3] = DOCUMENT_VERSION
     title: str | None = None
     source: str | None = None
     output: int
@@ -217,20 +248,48 @@ class Document(_WithOptional):
         description="d(output)/d(input) for every input that requires a gradient")
     nodes: list[Node]
     edges: list[Edge]
-    steps: list[Step] = Field(description="The forward steps, then the backward steps "
-                                          "(then, with a tangent seed, the tangent steps)")
-    width: float
-    height: float
-    warnings: list[str] = []
-    groups: list[Group] = Field([], description="The groups, parents before children")
+    steps: list[Step] = Field(default_factory=list, description=(
+        "Versions 1 and 2: the forward steps, then the backward steps; then, with a tangent "
+        "seed, the tangent steps (version 3 has only these)"))
+    written: dict[str, Written] = Field(default_factory=dict, description=(
+        "Version 3: how each op is written, keyed by op (by op and symbol for x**k)"))
+    width: float | None = None
+    height: float | None = None
+    warnings: list[str] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list,
+                                description="The groups, parents before children")
     tangent: Number | None = Field(None, description="With a seed: the directional "
                                    "derivative of the output (forward mode)")
     tangent_seed: dict[str, Number] | None = Field(None, description="The seed direction "
                                                    "over the inputs (missing entries are 0)")
 
+    @model_validator(mode="after")
+    def _derive(self, info: ValidationInfo):
+        """Version 3: the nodes and edges read in Python as version 2's did
+        (ids, names, TeX, gradient names, chips), without being written back.
+        One the engine built (context {"built": True}) needs no checking."""
+        if self.version >= 3:
+            from engine.document_codec import fill_derived
+            fill_derived(self, checked=bool(info.context and info.context.get("built")))
+        return self
+
     def to_json(self, *, as_sent: bool = False) -> str:
-        """Strict JSON (no NaN or Infinity tokens), with `pass` as the key.
-        `as_sent`: only the fields the document came with, so that one saved
-        by an older chainrule (without fields added since) reads back as it
-        was sent."""
-        return self.model_dump_json(by_alias=True, exclude_unset=as_sent)
+        """Strict JSON (no NaN or Infinity tokens), with `pass` as the key,
+        and only the fields the document was made or sent with: one saved by
+        an older chainrule reads back as it was sent. (`as_sent` is kept
+        for callers; every document is written so.)"""
+        return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+    def as_version_2(self) -> Document:
+        """The same document as version 2 wrote it: every field, and the
+        forward and backward steps with their arithmetic written out."""
+        if self.version < 3:
+            return self
+        import json
+        from engine.document_codec import expand
+        return Document.model_validate(expand(json.loads(self.to_json())))
+
+    def pass_length(self, pass_: str) -> int:
+        """How many steps the pass has (version 3 derives them)."""
+        from engine.document_codec import pass_length
+        return pass_length(self, pass_)

@@ -84,6 +84,6 @@ def inputs_of(document: dict | None, form: dict[str, Any]) -> list[dict[str, Any
     if document is None:
         return [{"name": name, "value": value, "data": name in form["data"]}
                 for name, value in form["values"].items()]
-    return [{"name": node["name"], "value": form["values"].get(node["name"], node["value"]),
+    return [{"name": node.get("name"), "value": form["values"].get(node.get("name"), node["value"]),
              "data": node["kind"] == "data"}
             for node in document["nodes"] if node["kind"] in ("parameter", "data")]

@@ -3,6 +3,7 @@
 
 import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
+import { decodeDocument } from './document_codec.js';
 import { tangentCount, tangentScene } from './forward_mode.js';
 import { createPanel } from './panel.js';
 import { createPlayer } from './player.js';
@@ -198,7 +199,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   };
 
   function loadDocument(next, reset) {
-    source = next;
+    source = decodeDocument(next);
     tree = groupTree(source);
     if (reset) store.update({ open: null });
     applied = JSON.stringify(store.get().open);

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import load_examples
+from engine.document_codec import expand
 from engine.training import Trainer, spec_from_example
 from random_expressions import NAMES, expressions
 
@@ -193,7 +194,7 @@ def test_bad_requests_get_the_one_error_body(client):
 def test_every_step_has_its_line(client, slug, language):
     answer = client.post("/api/code", json={"example": slug, "language": language}).json()
     lines = answer["code"].split("\n")
-    document = client.get(f"/api/examples/{slug}").json()
+    document = expand(client.get(f"/api/examples/{slug}").json())
     forward = {int(k): v for k, v in answer["lines"]["forward"].items()}
     backward = {int(k): v for k, v in answer["lines"]["backward"].items()}
     assert sorted(forward) == [n["id"] for n in document["nodes"] if n["kind"] == "op"]

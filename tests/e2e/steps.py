@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.document_codec import expand
+
 
 def shown(x: float) -> str:
     """A number as the page writes it: 4 significant digits, U+2212 minus."""
@@ -28,8 +30,8 @@ def label_text(page, node_id: int, kind: str = "label") -> str:
 
 
 def forward_steps(document: dict) -> list[dict]:
-    return [s for s in document["steps"] if s["pass"] == "forward"]
+    return [s for s in expand(document)["steps"] if s["pass"] == "forward"]
 
 
 def backward_steps(document: dict) -> list[dict]:
-    return [s for s in document["steps"] if s["pass"] == "backward"]
+    return [s for s in expand(document)["steps"] if s["pass"] == "backward"]

@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import expect
 from steps import backward_steps, forward_steps, frame, label_text, node_attr, shown
 
+from engine.document_codec import expand
+
 W_GRAD = 80.5293954641633
 B_GRAD = 161.0587909283266
 
@@ -21,7 +23,7 @@ def at(page, pass_: str, step: int):
 
 
 def test_pick_simple_and_step_through_both_passes(open_page, page, api, artifacts):
-    doc = api("/api/examples/simple")
+    doc = expand(api("/api/examples/simple"))
     open_page("/")
     page.click("[data-testid='example-link'][data-slug='simple']")
     page.wait_for_selector("body[data-ready='1']")

@@ -19,6 +19,9 @@ from urllib.parse import quote
 import pytest
 from live_server import running_server
 
+from engine import Document
+from engine.notation import written_key
+
 RUN = "window.__xss=1"
 # Each payload, were it markup, would set the flag and leave a .xss-probe element.
 PAYLOADS = [
@@ -119,7 +122,9 @@ def fetch(url: str) -> bytes:
 
 
 def poisoned(document: dict) -> dict:
-    """The simple example with a payload in every text a document holds."""
+    """The simple example with a payload in every text a document holds:
+    those of version 3 (as the API answers) and those only versions 1 and 2
+    wrote out (the steps' texts, the edges' labels), which still load."""
     doc = copy.deepcopy(document)
     texts = iter(PAYLOADS * 40)
     tex = iter(TEX * 20)
@@ -133,7 +138,11 @@ def poisoned(document: dict) -> dict:
         node["warnings"] = [next(texts)]
         if node["kind"] == "op":
             node["symbol"], node["op"] = next(texts), next(texts)
-        if node["name"] in doc["gradients"]:
+            if doc["version"] >= 3:  # how the poisoned op is written: payloads around $A
+                key = written_key(node["op"], node["symbol"], node.get("arg"))
+                doc["written"][key] = {"text": f"{next(texts)} $A {next(texts)}",
+                                              "tex": f"{next(tex)}$a"}
+        if node.get("name") in doc["gradients"]:
             renamed[node["name"]] = node["name"] = f"{node['name']}{next(texts)}"
     doc["gradients"] = {renamed[k]: v for k, v in doc["gradients"].items()}
     for edge in doc["edges"]:
@@ -144,9 +153,14 @@ def poisoned(document: dict) -> dict:
     return doc
 
 
-@pytest.fixture(scope="module")
-def saved_id(server, api):
-    return save(server, poisoned(api("/api/examples/simple")))
+def version_2(document: dict) -> dict:
+    return json.loads(Document.model_validate(document).as_version_2().to_json())
+
+
+@pytest.fixture(scope="module", params=[3, 2])
+def saved_id(request, server, api):
+    document = api("/api/examples/simple")
+    return save(server, poisoned(document if request.param == 3 else version_2(document)))
 
 
 def test_labels_and_titles_in_the_address(hostile, server):

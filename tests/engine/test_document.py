@@ -31,10 +31,10 @@ def test_simple_document_shows_the_slides():
     assert labels == ["w", "x", "b", "y*", "u", "v", "y", "y − y*", "ℓ"]
     assert doc.value == pytest.approx(72.04165962780478, rel=1e-15)
     assert doc.gradients == {"w": 80.5293954641633, "b": 161.0587909283266}
-    forward = [s.text for s in doc.steps if s.pass_ == "forward"]
+    forward = [s.text for s in doc.as_version_2().steps if s.pass_ == "forward"]
     assert forward[:2] == ["u = w·x = 0.5·0.5 = 0.25", "v = u + b = 0.25 + 2 = 2.25"]
     assert forward[-1] == "ℓ = (y − y*)² = 8.48774² = 72.0417"
-    backward = [s for s in doc.steps if s.pass_ == "backward"]
+    backward = [s for s in doc.as_version_2().steps if s.pass_ == "backward"]
     assert backward[0].text == "ℓ′ = 1"
     assert [doc.nodes[s.node].label for s in backward] == ["ℓ", "y − y*", "y", "v", "u", "b", "w"]
     local = {(doc.nodes[e.source].label, doc.nodes[e.target].label): e.local_grad_expr
@@ -68,7 +68,7 @@ def test_recorded_gradients_equal_backward_to_the_last_bit():
 
 def test_fan_out_node_receives_both_contributions():
     doc = document_of_parsed(parse("h = x*x\nh + x", {"x": 3.0}))
-    step = next(s for s in doc.steps if s.pass_ == "backward" and doc.nodes[s.node].label == "x")
+    step = next(s for s in doc.as_version_2().steps if s.pass_ == "backward" and doc.nodes[s.node].label == "x")
     assert len(step.received) == 3  # twice from h = x·x, once from h + x
     assert sum(r.contribution for r in step.received) == step.grad == 7.0
     # In the order they arrive: from the output's op first, then from h.

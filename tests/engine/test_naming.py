@@ -22,7 +22,7 @@ def test_an_unnamed_neuron_gets_short_names_and_keeps_its_full_expression():
     assert out.expression == "tanh(w1·x1 + w2·x2 + b)"
     # tanh′ in the node's own name, as the slides write 1 − o².
     assert doc.edges[-1].local_grad_expr == "1 − u3²"
-    forward = [s.text for s in doc.steps if s.pass_ == "forward"]
+    forward = [s.text for s in doc.as_version_2().steps if s.pass_ == "forward"]
     assert forward[-1] == "u3 = tanh(u2) = tanh(0.88) = 0.706419"
 
 
@@ -62,7 +62,7 @@ def test_no_drawn_name_is_an_internal_id_and_names_are_unique(source):
     doc = document_of_parsed(parsed)
     texts = [n.label for n in doc.nodes if n.kind != "constant"]
     texts += [e.label for e in doc.edges] + [e.local_grad_expr for e in doc.edges]
-    texts += [s.text for s in doc.steps]
+    texts += [s.text for s in doc.as_version_2().steps]
     assert not any(INTERNAL_ID.search(t) for t in texts)
     named = [n.label for n in doc.nodes if n.kind != "constant"]
     assert len(named) == len(set(named))

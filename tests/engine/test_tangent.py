@@ -21,7 +21,7 @@ EXAMPLES = load_examples()
 
 
 def tangent_steps(document):
-    return [s for s in document.steps if s.pass_ == "tangent"]
+    return [s for s in document.as_version_2().steps if s.pass_ == "tangent"]
 
 
 def close(a: float, b: float) -> bool:
@@ -51,11 +51,11 @@ def test_one_step_per_op_node_in_forward_order(slug):
     first = next(n for n in example.parse().inputs)
     document = build_document(example.parse().output, labels=example.labels,
                               tangent={first: 1})
-    forward = [s for s in document.steps if s.pass_ == "forward"]
+    forward = [s for s in document.as_version_2().steps if s.pass_ == "forward"]
     tangents = tangent_steps(document)
     assert [s.node for s in tangents] == [s.node for s in forward]
     assert [s.index for s in tangents] == list(range(len(forward)))
-    assert document.steps[-len(tangents):] == tangents  # after both other passes
+    assert document.as_version_2().steps[-len(tangents):] == tangents  # after both other passes
     assert tangents[-1].tangent == document.tangent
     for step in tangents:  # ṅ = terms in names = terms in numbers = the tangent
         assert step.text.endswith(f" = {format_number(step.tangent)}"), step.text

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { decodeDocument } from '../../static/js/document_codec.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = 'tests/js/fixtures.py';
@@ -24,9 +25,14 @@ function runPython(args, input) {
 
 let made = null;
 
-/** {tables: {page: table}, documents: {name: document}}, made once per test file. */
+/** {tables: {page: table}, documents: {name: document}}, made once per test
+    file; the documents as the page reads them (view.js decodes each one). */
 export function fixtures() {
-  if (!made) made = runPython([]);
+  if (!made) {
+    made = runPython([]);
+    for (const name of Object.keys(made.documents)) made.documents[name] = decodeDocument(made.documents[name]);
+    made.forwardMode = decodeDocument(made.forwardMode);
+  }
   return made;
 }
 
