@@ -65,8 +65,11 @@ def timed(f, repeats=3):
     return best, result
 
 def no_layout(build):
-    """The build without its layout call: place=False where the tree has it."""
+    """The build without its layout call: place=False where the tree has it;
+    a tree without a server layout (the page lays graphs out) as it is."""
     import inspect
+    if not hasattr(document, "layout"):
+        return build
     if "place" in inspect.signature(document.build_document).parameters:
         return lambda: build(place=False)
     from engine.layout import Layout

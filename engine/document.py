@@ -9,7 +9,6 @@ from engine import notation
 from engine.gc_pause import collector_paused
 from engine.group_steps import with_group_steps
 from engine.grouping import group_graph
-from engine.layout import layout
 from engine.naming import name_nodes
 from engine.notation import Math, format_number
 from engine.ops import nan_reason
@@ -21,17 +20,16 @@ from engine.value import Value
 
 def build_document(output: Value, *, title: str | None = None, source: str | None = None,
                    labels: dict[str, str] | None = None, check: bool = False,
-                   tangent: dict[str, float] | None = None, place: bool = True) -> Document:
-    """The document of the graph ending at `output`: layout, values, the
-    recorded passes. `labels` maps source names to names on screen
+                   tangent: dict[str, float] | None = None) -> Document:
+    """The document of the graph ending at `output`: values, names, groups
+    and what the recorded passes need (the page lays the graph out itself,
+    static/js/layout.js). `labels` maps source names to names on screen
     (ystar → y*); `check` adds each gradient's numeric check (engine.check),
-    `tangent` the forward-mode pass of that seed (engine.tangent); `place`
-    False leaves out the layout (x, y, bends, width, height), which the
-    page is to compute itself."""
+    `tangent` the forward-mode pass of that seed (engine.tangent)."""
     with collector_paused():
         trace = record(output)
         builder = _Builder(trace, labels or {})
-        document = with_group_steps(Document.model_validate(builder.document(title, source, place),
+        document = with_group_steps(Document.model_validate(builder.document(title, source),
                                                             context={"built": True}))
     if check:
         from engine.check import attach_checks  # only when asked for
@@ -44,9 +42,9 @@ def build_document(output: Value, *, title: str | None = None, source: str | Non
 
 def document_of_parsed(parsed: ParsedGraph, *, title: str | None = None,
                        labels: dict[str, str] | None = None, check: bool = False,
-                       tangent: dict[str, float] | None = None, place: bool = True) -> Document:
+                       tangent: dict[str, float] | None = None) -> Document:
     return build_document(parsed.output, title=title, source=parsed.source, labels=labels,
-                          check=check, tangent=tangent, place=place)
+                          check=check, tangent=tangent)
 
 
 def kind_of(node: Value) -> str:
@@ -73,7 +71,7 @@ class _Builder:
 
     # --- the document ---------------------------------------------------------
 
-    def document(self, title: str | None, source: str | None, place: bool) -> dict:
+    def document(self, title: str | None, source: str | None) -> dict:
         trace = self.trace
         output = len(trace.nodes) - 1
         pairs = [(e.child, e.parent) for e in trace.edges]
@@ -94,15 +92,6 @@ class _Builder:
             document["warnings"] = warnings
         if groups:
             document["groups"] = [vars(g) for g in groups]
-        if place:
-            placed = layout(self.kinds, pairs, output)
-            for node, x, y in zip(nodes, placed.x, placed.y):
-                node["x"], node["y"] = x, y
-            for edge, pair in zip(edges, pairs):
-                bends = placed.bends.get(pair)
-                if bends:
-                    edge["bends"] = [[x, y] for x, y in bends]
-            document["width"], document["height"] = placed.width, placed.height
         return document
 
     def gradients(self) -> dict[str, float]:

@@ -43,7 +43,7 @@ def documents():
     for example in load_examples().values():
         yield example.document()
     model = nn.MLP(2, [4, 3, 1])
-    yield build_document(model([Value(0.5), Value(-1.0)]), place=False)
+    yield build_document(model([Value(0.5), Value(-1.0)]))
 
 
 def js_decode(docs: list[str]) -> list[dict]:

@@ -55,10 +55,16 @@ describe('the slides\' conventions', () => {
   });
 
   for (const slug of COURSE) {
-    test(`${slug}: no crossing edges, every node inside the canvas from the margin`, () => {
+    test(`${slug}: no crossing edges, the loss on the right, parameters above their ops, every node inside the canvas`, () => {
       const doc = documents[slug];
       const placed = layoutGraph(graphOf(doc));
       assert.equal(crossings(placed, doc.edges), 0);
+      for (const node of doc.nodes) {
+        if (node.id !== doc.output) assert.ok(placed.x[node.id] < placed.x[doc.output], 'the loss is on the right');
+        if (node.kind !== 'parameter') continue;   // parameters enter from above the op they feed
+        const first = doc.edges.find((e) => e.source === node.id);
+        assert.ok(placed.y[node.id] < placed.y[first.target], `${node.label} above its op`);
+      }
       const xs = Object.values(placed.x);
       const ys = Object.values(placed.y);
       assert.equal(Math.min(...xs), MARGIN);
