@@ -97,6 +97,7 @@ PLAYER = (
     Key("speed", "choice", 1, "player", choices=SPEEDS),
     Key("big", "flag", False, "player", doc="large text and high contrast"),
     Key("runs", "int", 1, "player", min=1, max=MAX_RUNS, doc="backward() runs so far"),
+    Key("heat", "flag", False, "player", doc="nodes coloured by |gradient| (static/js/heatmap.js)"),
 )
 
 EMBED = (

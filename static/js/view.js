@@ -4,6 +4,7 @@
 import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
 import { createPanel } from './panel.js';
+import { setupNavigation } from './navigation.js';
 import { createPlayer } from './player.js';
 import { cullGraph, drawGraph, paintGraph } from './render.js';
 import { passesOf, sceneOf } from './scene.js';
@@ -18,6 +19,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   const svg = root.querySelector('svg.graph');
   const player = createPlayer(store);
   const tooltip = setupTooltip(root.querySelector('.stage'), svg);
+  const navigation = setupNavigation(root, store);   // heat-map, search, minimap
   let doc = null;
   let passes = null;
   let graph = null;
@@ -33,6 +35,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     controls.paint();   // sets body.big first: large text is measured anew
     if (graph.largeText !== document.body.classList.contains('big')) redraw();
     paintGraph(graph, doc, scene);
+    navigation.paint(scene);
     panel.paint(scene);
     embed.refresh();
     tooltip.refresh();
@@ -65,6 +68,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     graph.big = doc.nodes.length > BIG_GRAPH;
     graph.largeText = document.body.classList.contains('big');
     tooltip.attach(doc, graph);
+    navigation.attach(doc, graph);
     const ready = LABEL_FONTS.every((font) => document.fonts.check(font));
     svg.dataset.measured = ready ? '1' : '0';
     if (!ready) {
@@ -86,6 +90,7 @@ export function createView(root, store, { atEdge = null } = {}) {
 
   return {
     player,
+    navigation,
     /** Draw a document; `reset` starts it from the first frame. */
     load(next, { reset = false } = {}) {
       doc = next;
@@ -95,9 +100,13 @@ export function createView(root, store, { atEdge = null } = {}) {
       if (!zoom) {
         // Only big graphs are culled: for the others it would cost more than it saves.
         zoom = createZoom(svg, graph.viewport, {
-          onView: (box) => { if (graph.big) cullGraph(graph, box); },
+          onView: (box) => {
+            if (graph.big) cullGraph(graph, box);
+            navigation.viewChanged(box);
+          },
           fitMode: () => store.get().fit ?? null,
         });
+        navigation.setZoom(zoom);
         controls = setupControls(root, { store, player, zoom, actions, atEdge });
         embed = setupEmbedCode(root, () => doc.title || 'your expression');
       } else {
