@@ -108,17 +108,17 @@ def test_neuron_has_the_lectures_numbers():
                                   rel=1e-12, abs=1e-15)
 
 
-def test_layer_gives_each_neuron_its_own_error():
-    """b[j]′ = 2(h[j] − y[j])·(1 − h[j]²), w[j][i]′ = b[j]′·x[i]."""
+def test_layer_sums_three_contributions_into_each_input():
+    """s = h0 + h1 + h2: b_j′ = 1 − h_j², w_ji′ = b_j′·x_i, x_i′ = Σ_j b_j′·w_ji."""
     v, grads, graph = run("layer")
     h = [math.tanh(v[f"w{j}0"] * v["x0"] + v[f"w{j}1"] * v["x1"] + v[f"b{j}"]) for j in range(3)]
-    assert graph.output.data == pytest.approx(sum((h[j] - v[f"y{j}"]) ** 2 for j in range(3)),
-                                              **EXACT)
-    upstream = [2 * (h[j] - v[f"y{j}"]) * (1 - h[j] ** 2) for j in range(3)]
+    assert graph.output.data == pytest.approx(sum(h), **EXACT)
+    local = [1 - h[j] ** 2 for j in range(3)]
     for j in range(3):
-        assert grads[f"w{j}0"] == pytest.approx(upstream[j] * v["x0"], **EXACT)
-        assert grads[f"b{j}"] == pytest.approx(upstream[j], **EXACT)
-        assert grads[f"w{j}1"] == pytest.approx(upstream[j] * v["x1"], **EXACT)
+        assert grads[f"b{j}"] == pytest.approx(local[j], **EXACT)
+        assert grads[f"w{j}1"] == pytest.approx(local[j] * v["x1"], **EXACT)
+    assert grads["x0"] == pytest.approx(sum(local[j] * v["w{}0".format(j)] for j in range(3)), **EXACT)
+    assert len(EXAMPLES["layer"].document().nodes) <= 30   # fitted whole in any slide frame
 
 
 def test_moons_mlp_computes_what_engine_nn_computes():
