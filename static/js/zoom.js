@@ -57,12 +57,19 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
   }
   const zoom = d3.zoom().scaleExtent([0.05, 8]).extent(() => [[0, 0], stage]).on('zoom', (event) => {
     viewport.setAttribute('transform', event.transform.toString());
-    const labels = labelsReadable(event.transform.k) ? 'shown' : 'hidden';
-    if (svg.dataset.edgeLabels !== labels) svg.dataset.edgeLabels = labels;
+    showLabels(event.transform.k);
     if (event.sourceEvent) userMoved = true;
     viewChanged();
   });
   const selection = d3.select(svg).call(zoom).on('dblclick.zoom', null);
+
+  /** Arrows' labels: hidden when too small to read, on graphs big enough to
+      pile them up; a course-sized graph keeps them at any size (it is
+      always fitted whole, and its exports are vector pictures). */
+  function showLabels(k) {
+    const labels = nodeCount <= ALWAYS_FITTED || labelsReadable(k) ? 'shown' : 'hidden';
+    if (svg.dataset.edgeLabels !== labels) svg.dataset.edgeLabels = labels;
+  }
 
   function size() {
     return stage;
@@ -159,6 +166,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       glide = nodes > BIG_GRAPH ? 0 : 450;
       userMoved = false;
       frame(false);
+      showLabels(d3.zoomTransform(svg).k);
     },
     /** Follow `point` (the current node) when the graph is too big to fit. */
     focusOn(point, pass) {
