@@ -87,7 +87,8 @@ function fillLegend(legend, scale, note) {
   row.className = 'heat-scale';
   stops.forEach((stop, k) => {
     const number = document.createElement('span');
-    number.className = 'heat-number';
+    const end = k === 0 || k === LEVELS;
+    number.className = end ? 'heat-number' : 'heat-number heat-stop';   // small frames keep the ends
     number.dataset.testid = k === 0 ? 'heat-min' : k === LEVELS ? 'heat-max' : 'heat-stop';
     number.textContent = fmt(stop, 2);
     row.appendChild(number);
