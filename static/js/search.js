@@ -62,7 +62,8 @@ let made = 0;
 /** The box, first in `place`; `focus(entry)` does the moving (navigation.js). */
 export function setupSearch(place, { focus }) {
   made += 1;
-  const form = document.createElement('form');
+  // Not a <form>: it sends nothing anywhere (and the offline copy has no forms).
+  const form = document.createElement('div');
   form.className = 'node-search';
   form.setAttribute('role', 'search');
   form.dataset.testid = 'node-search';
@@ -97,7 +98,8 @@ export function setupSearch(place, { focus }) {
     focus(entry);
   }
 
-  form.addEventListener('submit', (event) => {
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
     event.preventDefault();
     go(false);
   });
