@@ -78,9 +78,11 @@ export function setupMinimap(stage, { moveTo }) {
   holder.addEventListener('pointerup', stop);
   holder.addEventListener('pointercancel', stop);
 
-  return {
-    /** A new drawing: the graph's nodes and arrows, once. */
+  let drawn = null;
+  const api = {
+    /** A new drawing: the graph's nodes and arrows, once (again when the theme changes). */
     load(doc, graphBounds) {
+      drawn = doc;
       bounds = graphBounds;
       map = mapOf(bounds);
       const ratio = window.devicePixelRatio || 1;
@@ -125,4 +127,8 @@ export function setupMinimap(stage, { moveTo }) {
       rect.style.height = `${r.height}px`;
     },
   };
+  // The theme (theme.js sets html[data-theme]) gives the map's colours.
+  new MutationObserver(() => { if (drawn) api.load(drawn, bounds); })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  return api;
 }
