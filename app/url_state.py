@@ -106,6 +106,7 @@ PLAYER = (
     Key("seed", "text", "", "player", doc="the input forward mode seeds with 1 (pass=tangent)"),
     # absent (null): as the graph opens (static/js/group_view.js); empty: all collapsed
     Key("open", "names", None, "player", always=True, doc="the expanded groups' ids, 3,5,9"),
+    Key("heat", "flag", False, "player", doc="nodes coloured by |gradient| (static/js/heatmap.js)"),
 )
 
 EMBED = (

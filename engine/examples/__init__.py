@@ -5,6 +5,10 @@ language, with the slides' names), `values`, `data` (the inputs that need no
 gradient), `labels` (names on screen, such as ystar → y*) and optionally
 `training` (how the course trains it). A lecturer's own files use the same
 format.
+
+A file may instead name a `generator` (engine/examples/moons.py's
+GENERATORS): Python then writes its source, values, data and labels, for an
+example too big to write by hand, such as micrograd's two-moons MLP.
 """
 
 from __future__ import annotations
@@ -71,6 +75,14 @@ def load_example(path: Path) -> Example:
 
     def line_of(key: str) -> int:
         return _line_of(text, key)
+
+    if "generator" in raw:
+        from engine.examples.moons import GENERATORS
+        if raw["generator"] not in GENERATORS:
+            raise ExampleError(path, line_of("generator"),
+                               f"no generator is named {raw['generator']!r}; "
+                               f"there are {', '.join(sorted(GENERATORS))}")
+        raw = {**raw, **GENERATORS[raw["generator"]]()}
 
     for key, kind in (("slug", str), ("title", str), ("source", str), ("values", dict)):
         if not isinstance(raw.get(key), kind):

@@ -4,6 +4,16 @@
    any warning. Reads what the paint wrote on the node (data-value,
    data-grad), so it always matches the frame on screen. */
 
+import { LEVELS } from './heatmap.js';
+
+/** The heat-map's cue in words: the magnitude and its level (colour is never the only cue). */
+function heatText(grad, level) {
+  const magnitude = String(grad).replace(/^-/, '');
+  const where = level === 'zero' ? 'no colour of the scale: it is 0'
+    : level === 'nan' ? 'not a number' : `level ${Number(level) + 1} of ${LEVELS}`;
+  return `|gradient| ${magnitude} (heat-map ${where})`;
+}
+
 const FOCUSABLE_NODES = 300;   // past this, tabbing through every node helps nobody
 
 export function setupTooltip(stage, svg) {
@@ -30,6 +40,7 @@ export function setupTooltip(stage, svg) {
     line(node.label === node.expression ? node.label : `${node.label} = ${node.expression}`, 'card-name');
     if (g.dataset.value !== undefined) line(`value ${g.dataset.value}`);
     if (g.dataset.grad !== undefined) line(`gradient ${g.dataset.grad}`, 'card-grad');
+    if (g.dataset.heat !== undefined) line(heatText(g.dataset.grad, g.dataset.heat), 'card-heat');
     for (const warning of node.warnings) line(`⚠ ${warning}`, 'card-warning');
     card.hidden = false;
     const box = g.getBoundingClientRect();

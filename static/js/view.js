@@ -6,12 +6,13 @@ import { setupEmbedCode } from './embed_code.js';
 import { decodeDocument } from './document_codec.js';
 import { tangentCount, tangentScene } from './forward_mode.js';
 import { createPanel } from './panel.js';
+import { setupNavigation } from './navigation.js';
 import { createPlayer } from './player.js';
 import { cullGraph, drawGraph, paintGraph } from './render.js';
 import { viewDocument } from './group_document.js';
 import { placeDrawn } from './group_layout.js';
 import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf } from './group_render.js';
-import { drawnGraph, expandedFrom, groupTree, openList, toggled } from './group_view.js';
+import { drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
 import { passesOf, sceneOf } from './scene.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
@@ -24,6 +25,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   const svg = root.querySelector('svg.graph');
   const player = createPlayer(store);
   const tooltip = setupTooltip(root.querySelector('.stage'), svg);
+  const navigation = setupNavigation(root, store);   // heat-map, search, minimap
   let doc = null;       // what is drawn: the document, or its view with groups collapsed (group_document.js)
   let source = null;    // the document as it came
   let tree = null;
@@ -63,6 +65,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     // Forward mode draws as the forward pass does; forward_mode.js adds the tangents.
     paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene);
     paintGroups(graph, scene);
+    navigation.paint(scene);
     panel.paint(scene);
     embed.refresh();
     tooltip.refresh();
@@ -135,6 +138,40 @@ export function createView(root, store, { atEdge = null } = {}) {
   }
 
   onGroupToggle(svg, (id, byKey) => setExpanded(toggled(expanded, id), byKey ? id : null));
+
+  // Search names nodes and groups of the document as it came: open what hides
+  // one, then find where it is drawn (collapsed groups renumber the drawing).
+  const drawnIndexOf = (key) => (doc.drawn ? doc.drawn.items.findIndex((item) => item.key === key) : key);
+  const drawnNodeOf = (id) => drawnIndexOf(doc.drawn ? doc.drawn.itemOf[id] : id);
+  const enclosing = (groupId) => {
+    const chain = [];
+    for (let g = tree.byId.get(groupId)?.parent ?? null; g !== null; g = tree.byId.get(g).parent) chain.push(g);
+    return chain;
+  };
+  navigation.hooks.reveal = (entry) => {
+    const chain = entry.node !== undefined ? tree.chainOf[entry.node] : enclosing(entry.group);
+    const missing = chain.filter((id) => !expanded.has(id));
+    if (missing.length) setExpanded(new Set([...expanded, ...missing]));
+  };
+  navigation.hooks.placeOf = (entry) => {
+    if (entry.node !== undefined) {
+      const node = doc.nodes[drawnNodeOf(entry.node)];
+      return node ? [node.x, node.y] : null;
+    }
+    if (!expanded.has(entry.group)) {
+      const node = doc.nodes[drawnIndexOf(groupKey(entry.group))];
+      return node ? [node.x, node.y] : null;
+    }
+    const inside = source.nodes.filter((n) => tree.chainOf[n.id].includes(entry.group))
+      .map((n) => doc.nodes[drawnNodeOf(n.id)]).filter(Boolean);
+    if (!inside.length) return null;
+    const xs = inside.map((n) => n.x);
+    const ys = inside.map((n) => n.y);
+    return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+  };
+  navigation.hooks.elementOf = (entry) => (entry.node !== undefined
+    ? svg.querySelector(`g.node[data-node-id="${drawnNodeOf(entry.node)}"]`)
+    : svg.querySelector(`[data-group-id="${entry.group}"], [data-collapse-group="${entry.group}"]`));
   const groupControls = root.querySelector('[data-testid="group-controls"]');
 
   store.subscribe(paint);
@@ -149,6 +186,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     graph.big = doc.nodes.length > BIG_GRAPH;
     graph.largeText = document.body.classList.contains('big');
     tooltip.attach(doc, graph);
+    navigation.attach(doc, graph, source);   // search offers every name, collapsed groups' too
     const ready = LABEL_FONTS.every((font) => document.fonts.check(font));
     svg.dataset.measured = ready ? '1' : '0';
     if (!ready) {
@@ -170,6 +208,7 @@ export function createView(root, store, { atEdge = null } = {}) {
 
   return {
     player,
+    navigation,
     /** Draw a document; `reset` starts it from the first frame. */
     load(next, { reset = false } = {}) {
       changing = true;
@@ -210,9 +249,13 @@ export function createView(root, store, { atEdge = null } = {}) {
     if (!zoom) {
       // Only big graphs are culled: for the others it would cost more than it saves.
       zoom = createZoom(svg, graph.viewport, {
-        onView: (box) => { if (graph.big) cullGraph(graph, box); },
+        onView: (box) => {
+          if (graph.big) cullGraph(graph, box);
+          navigation.viewChanged(box);
+        },
         fitMode: () => store.get().fit ?? null,
       });
+      navigation.setZoom(zoom);
       controls = setupControls(root, { store, player, zoom, actions, atEdge });
       embed = setupEmbedCode(root, () => doc.title || 'your expression');
     } else {

@@ -19,6 +19,13 @@ const FOLLOW_SCALE = 1.1;
 const LARGE_TEXT_PX = 16;   // large text: the smallest text of the graph on screen, CSS px
 const PADDING = 12;
 export const BIG_GRAPH = 200;   // nodes: bigger graphs are culled to the view and jump instead of gliding
+const MIN_LABEL_PX = 8;     // arrows' labels smaller than this on screen are hidden (svg[data-edge-labels])
+const FOCUS_SCALE = 1.4;    // a node found by search is shown at this scale at least
+
+/** Are the arrows' labels readable at scale `k`? (CSS hides them when not.) */
+export function labelsReadable(k) {
+  return k * LABEL_SIZE >= MIN_LABEL_PX;
+}
 
 export function createZoom(svg, firstViewport, { onView, fitMode = () => null } = {}) {
   let viewport = firstViewport;
@@ -50,10 +57,19 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
   }
   const zoom = d3.zoom().scaleExtent([0.05, 8]).extent(() => [[0, 0], stage]).on('zoom', (event) => {
     viewport.setAttribute('transform', event.transform.toString());
+    showLabels(event.transform.k);
     if (event.sourceEvent) userMoved = true;
     viewChanged();
   });
   const selection = d3.select(svg).call(zoom).on('dblclick.zoom', null);
+
+  /** Arrows' labels: hidden when too small to read, on graphs big enough to
+      pile them up; a course-sized graph keeps them at any size (it is
+      always fitted whole, and its exports are vector pictures). */
+  function showLabels(k) {
+    const labels = nodeCount <= ALWAYS_FITTED || labelsReadable(k) ? 'shown' : 'hidden';
+    if (svg.dataset.edgeLabels !== labels) svg.dataset.edgeLabels = labels;
+  }
 
   function size() {
     return stage;
@@ -150,6 +166,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       glide = nodes > BIG_GRAPH ? 0 : 450;
       userMoved = false;
       frame(false);
+      showLabels(d3.zoomTransform(svg).k);
     },
     /** Follow `point` (the current node) when the graph is too big to fit. */
     focusOn(point, pass) {
@@ -166,6 +183,23 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       userMoved = true;   // the whole graph, even if small: the user asked
       follow = false;
       apply(fitTransform().transform, true);
+    },
+    /** The box of the graph in view (layout units) and the scale. */
+    view() {
+      const t = d3.zoomTransform(svg);
+      const [w, h] = stage;
+      return { box: [-t.x / t.k, -t.y / t.k, (w - t.x) / t.k, (h - t.y) / t.k], scale: t.k };
+    },
+    /** Put (x, y) in the middle of the stage; `scale` (optional) at least. */
+    centreAt([x, y], { scale = null, animate = false } = {}) {
+      userMoved = true;
+      const k = scale === null ? d3.zoomTransform(svg).k : scale;
+      const [w, h] = stage;
+      apply(d3.zoomIdentity.translate(w / 2, h / 2).scale(k).translate(-x, -y), animate);
+    },
+    /** Show (x, y) at a readable scale: search's focus. */
+    focusAt(point) {
+      this.centreAt(point, { scale: Math.max(d3.zoomTransform(svg).k, FOCUS_SCALE) });
     },
     zoomBy(factor) {
       userMoved = true;

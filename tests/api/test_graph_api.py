@@ -115,7 +115,8 @@ def test_examples_list_in_course_order(client):
     listed = client.get("/api/examples").json()
     assert [e["slug"] for e in listed] == ["simple", "add-bias", "practical", "challenge-1",
                                           "challenge-2", "linear-regression",
-                                          "challenge-2-solution"]
+                                          "challenge-2-solution", "neuron", "layer",
+                                          "moons-mlp"]
     assert listed[0]["values"] == {"w": 0.5, "b": 2.0, "x": 0.5, "ystar": 1.0}
     assert listed[0]["data"] == ["x", "ystar"]
 

@@ -64,8 +64,20 @@ def projector(page):
     return page
 
 
+BIG_GRAPH = 200   # nodes, as static/js/zoom.js: past it, the ends of each pass are read
+
+
 @pytest.mark.parametrize("slug", EXAMPLES)
 def test_course_examples_read_clearly_at_every_step(projector, server, slug):
+    if len(load_examples()[slug].document().nodes) > BIG_GRAPH:
+        # micrograd's MLP has some 1,600 frames: its passes' ends stand for them.
+        problems = []
+        for frame in ("pass=forward&step=0", "pass=forward&step=9999",
+                      "pass=backward&step=1", "pass=backward&step=9999"):
+            open_measured(projector, server, f"/examples/{slug}?{frame}")
+            problems += [f"{frame}: {p}" for p in overlaps(projector)]
+        assert problems == []
+        return
     assert every_frame_problems(projector, server, f"/examples/{slug}") == []
 
 

@@ -21,7 +21,8 @@ def run(slug):
 
 def test_the_course_examples_in_course_order():
     assert list(EXAMPLES) == ["simple", "add-bias", "practical", "challenge-1",
-                              "challenge-2", "linear-regression", "challenge-2-solution"]
+                              "challenge-2", "linear-regression", "challenge-2-solution",
+                              "neuron", "layer", "moons-mlp"]
     for example in EXAMPLES.values():
         assert example.title and example.description and example.source
 
@@ -97,3 +98,54 @@ def test_malformed_example_files_say_file_line_and_reason(tmp_path, text, line, 
         load_example(path)
     assert caught.value.path == str(path)
     assert caught.value.line == line and reason in str(caught.value)
+
+
+def test_neuron_has_the_lectures_numbers():
+    """micrograd's lecture: o = tanh(n) = 0.7071, do/dn = 0.5, w1′ = 1 (x1, x2 are data here)."""
+    _, grads, graph = run("neuron")
+    assert graph.output.data == pytest.approx(math.sqrt(0.5), rel=1e-12)
+    assert grads == pytest.approx({"x1": 0.0, "w1": 1.0, "x2": 0.0, "w2": 0.0, "b": 0.5},
+                                  rel=1e-12, abs=1e-15)
+
+
+def test_layer_sums_three_contributions_into_each_input():
+    """s = h0 + h1 + h2: b_j′ = 1 − h_j², w_ji′ = b_j′·x_i, x_i′ = Σ_j b_j′·w_ji."""
+    v, grads, graph = run("layer")
+    h = [math.tanh(v[f"w{j}0"] * v["x0"] + v[f"w{j}1"] * v["x1"] + v[f"b{j}"]) for j in range(3)]
+    assert graph.output.data == pytest.approx(sum(h), **EXACT)
+    local = [1 - h[j] ** 2 for j in range(3)]
+    for j in range(3):
+        assert grads[f"b{j}"] == pytest.approx(local[j], **EXACT)
+        assert grads[f"w{j}1"] == pytest.approx(local[j] * v["x1"], **EXACT)
+    assert grads["x0"] == pytest.approx(sum(local[j] * v["w{}0".format(j)] for j in range(3)), **EXACT)
+    assert len(EXAMPLES["layer"].document().nodes) <= 30   # fitted whole in any slide frame
+
+
+def test_moons_mlp_computes_what_engine_nn_computes():
+    """The generated source against engine.nn.MLP with micrograd's seed, on
+    the same sample: the same loss and gradients, to the last bit (the same
+    operations in the same order)."""
+    import random
+
+    from engine.examples.moons import SAMPLE, SEED, make_moons
+    from engine.nn import MLP
+
+    example = EXAMPLES["moons-mlp"]
+    graph = example.parse()
+    graph.output.backward()
+    random.seed(SEED)
+    model = MLP(2, [16, 16, 1])
+    points, labels = make_moons()
+    assert (example.values["x0"], example.values["x1"]) == tuple(points[SAMPLE])
+    score = model([float(points[SAMPLE][0]), float(points[SAMPLE][1])])
+    loss = (1 + -float(labels[SAMPLE]) * score).relu()
+    loss.backward()
+    assert graph.output.data == loss.data
+    by_label = {p.label: p for p in model.parameters()}
+    assert len(by_label) == 337
+    for name, node in graph.inputs.items():
+        label = example.labels.get(name, name)
+        if label in by_label:
+            assert node.data == by_label[label].data, label
+            assert node.grad == by_label[label].grad, label
+    assert len(example.document().nodes) > 900   # micrograd's demo size: about 1,000 nodes

@@ -42,7 +42,7 @@ def keys_of(html: str) -> list[str]:
 
 
 FORM_KEYS = ["source", "values", "data", "labels", "title"]
-PLAYER_KEYS = ["pass", "step", "speed", "big", "runs", "quiz", "score", "seed", "open"]
+PLAYER_KEYS = ["pass", "step", "speed", "big", "runs", "quiz", "score", "seed", "open", "heat"]
 EMBED_KEYS = ["autoplay", "controls", "fit", "theme"]
 
 
@@ -107,9 +107,9 @@ def test_the_server_writes_links_as_the_page_does():
 def test_decoding_clamps_and_falls_back_to_the_defaults():
     keys = player_keys("player", "embed")
     state = decode(keys, {"pass": "sideways", "step": "7.9", "speed": "3", "runs": "500", "big": "1",
-                          "controls": "0", "fit": "1", "theme": "neon", "quiz": "sometimes"})
+                          "controls": "0", "fit": "1", "theme": "neon", "quiz": "sometimes", "heat": "2"})
     assert state == {"pass": "forward", "step": 7, "speed": 1, "big": True, "runs": 99,
-                     "quiz": None, "score": {}, "seed": "", "open": None,
+                     "quiz": None, "score": {}, "seed": "", "open": None, "heat": False,
                      "autoplay": False, "controls": False, "fit": 1, "theme": None}
     assert encode(keys, state) == "pass=forward&step=7&big=1&runs=99&controls=0&fit=1"
     teaching = decode(keys, {"pass": "tangent", "seed": "w", "quiz": "1", "score": "forward:1-0"})
