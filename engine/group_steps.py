@@ -72,12 +72,6 @@ def _forward(doc: Document, group: Group, inside: set[int]) -> Math:
     return Math(f"{into.text} ↦ {out.text}", rf"{into.tex} \;\mapsto\; {out.tex}")
 
 
-def _backward(group: Group, steps) -> Math:
-    """The gradient arriving at the outputs: each output's own backward step."""
-    found = [steps[o] for o in group.outputs if o in steps]
-    return Math("; ".join(s.text for s in found), r";\quad ".join(s.tex for s in found))
-
-
 def _path_counts(inside: set[int], outputs: set[int], out_of) -> dict[int, int]:
     """Paths from each node inside to an output, counted up to MAX_PATHS + 1;
     node ids are in topological order, so the later nodes come first here."""
@@ -174,18 +168,17 @@ def _flows(doc: Document, group: Group, inside: set[int], out_of) -> list[GroupF
 
 
 def with_group_steps(doc: Document) -> Document:
-    """The document, each of its groups given its forward and backward step."""
+    """The document, each of its groups given its forward step and what
+    leaves it backward (the gradient arriving at its outputs is their own
+    backward steps', which the page writes: static/js/group_document.js)."""
     if not doc.groups:
         return doc
     inside = _within(doc)
-    # Version 3 documents derive their steps (engine/document_codec.py).
-    steps = {s.node: s for s in doc.as_version_2().steps if s.pass_ == "backward"}
     out_of: dict[int, list] = {}
     for edge in doc.edges:
         out_of.setdefault(edge.source, []).append(edge)
     for group in doc.groups:
-        forward, backward = _forward(doc, group, inside[group.id]), _backward(group, steps)
+        forward = _forward(doc, group, inside[group.id])
         group.steps = GroupSteps(forward_text=forward.text, forward_tex=forward.tex,
-                                 backward_text=backward.text, backward_tex=backward.tex,
                                  flows=_flows(doc, group, inside[group.id], out_of))
     return doc

@@ -109,6 +109,9 @@ def name(label: str) -> Math:
         return Math(label, f"\\{match.group(1)}_{{{match.group(2)}}}")
     if len(label) == 1 and label.isascii():
         return Math(label, label)
+    indexed = re.fullmatch(r"([A-Za-z]+)((?:\[\d+\])+)", label)   # engine.nn's w[1][0][2], b[0][3]
+    if indexed:
+        return Math(label, f"{name(indexed.group(1)).tex}_{{{indexed.group(2)}}}")
     escaped = "".join("\\_" if c == "_" else c for c in label if c.isalnum() or c == "_")
     return Math(label, rf"\mathrm{{{escaped or '?'}}}")
 

@@ -203,8 +203,6 @@ class GroupSteps(_Model):
     """A collapsed group as one step of each pass (engine/group_steps.py)."""
     forward_text: str = Field(description="x = 0.5, a3 = 2 ↦ h3 = a3·x + c3 = 1.5")
     forward_tex: str
-    backward_text: str = Field(description="The gradient arriving at its outputs: h3′ = o′·v3 = …")
-    backward_tex: str
     flows: list[GroupFlow] = Field(description="What leaves on each input that needs a gradient")
 
 

@@ -202,9 +202,11 @@ function groupNode(doc, group, id, x, y) {
 function groupBackward(doc, node, i, k, { key, drawn, at, edgeOf, edges, index }) {
   const { group } = node;
   const received = [];
+  const arrivals = [];   // the outputs' own backward steps: the gradient arriving at the group
   for (const o of group.outputs) {
     const step = doc.steps.find((s) => s.pass === 'backward' && s.node === o);
     if (!step) continue;
+    arrivals.push(step);
     for (const r of step.received) {
       if (drawn.itemOf[r.parent] !== key) received.push({ edge: edgeOf.get(r.edge), parent: at(r.parent), contribution: r.contribution });
     }
@@ -234,8 +236,8 @@ function groupBackward(doc, node, i, k, { key, drawn, at, edgeOf, edges, index }
   const inner = (group.steps ? group.steps.flows : []).filter((f) => drawn.itemOf[f.child] === key);
   return {
     pass: 'backward', index, node: i, grad, received: merged(received), flows, inner, upto: k,
-    text: group.steps ? group.steps.backward_text : group.label,
-    tex: group.steps ? group.steps.backward_tex : `\\text{${group.label}}`,
+    text: arrivals.length ? arrivals.map((s) => s.text).join('; ') : group.label,
+    tex: arrivals.length ? arrivals.map((s) => s.tex).join(';\\quad ') : `\\text{${group.label}}`,
   };
 }
 

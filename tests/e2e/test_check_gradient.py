@@ -23,7 +23,7 @@ def test_check_this_gradient_on_w(open_page, page, api):
     page.on("request", lambda r: asked.append(r.post_data or "") if r.url.endswith("/api/graph") else None)
     open_page("/examples/simple?pass=backward&step=7")   # w's step: w is offered first
     page.get_by_role("tab", name="Check gradients").click()
-    assert page.get_by_label("Node").input_value() == "0"
+    assert page.get_by_label("Node", exact=True).input_value() == "0"
     page.get_by_role("button", name="Check this gradient").click()
     found = result_of(page)
     grad = doc["gradients"]["w"]
@@ -34,7 +34,7 @@ def test_check_this_gradient_on_w(open_page, page, api):
     flag = page.locator("[data-testid='check-flag']")
     assert flag.get_attribute("data-flagged") == "false"
     # another node, from the same answer: one request in all
-    page.get_by_label("Node").select_option(label="v = u + b")
+    page.get_by_label("Node", exact=True).select_option(label="v = u + b")
     page.get_by_role("button", name="Check this gradient").click()
     expect(page.locator("[data-testid='check-status']")).to_have_text("Checked v.")
     assert len([body for body in asked if '"check":true' in body]) == 1
@@ -43,7 +43,7 @@ def test_check_this_gradient_on_w(open_page, page, api):
 def test_a_kink_is_flagged_and_explained(open_page, page):
     open_page("/graph?source=l%20%3D%20relu(w%20-%201)%20%2B%20abs(b)&values=w:1,b:2")
     page.get_by_role("tab", name="Check gradients").click()
-    page.get_by_label("Node").select_option(label="w")
+    page.get_by_label("Node", exact=True).select_option(label="w")
     page.get_by_role("button", name="Check this gradient").click()
     result_of(page)
     flag = page.locator("[data-testid='check-flag']")

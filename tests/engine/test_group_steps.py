@@ -68,7 +68,6 @@ def test_a_layer_with_several_outputs_steps_as_one():
     doc, model, _ = mlp_document()
     layer = by_label(doc, "layer 0")
     assert len(layer.outputs) == 3
-    assert layer.steps.backward_text.count(";") == 2    # the gradient arrives at each output
     label = {n.label: n.id for n in doc.nodes}
     for j, neuron in enumerate(model.layers[0].neurons):
         (flow,) = flows_to(layer, label[f"b[0][{j}]"])
@@ -81,7 +80,6 @@ def test_the_chain_rule_through_a_named_intermediate_reads_as_on_the_slides():
     h3, o = by_label(doc, "h3"), by_label(doc, "o")
     node = {n.label: n for n in doc.nodes}
     assert h3.steps.forward_text == "a3 = 0.5, x = 2, c3 = −0.3 ↦ h3 = tanh(a3·x + c3) = 0.604368"
-    assert h3.steps.backward_text.startswith("h3′ = ")
     text = {doc.nodes[f.child].label: f.text for f in h3.steps.flows}
     assert text["a3"].startswith("a3′ = h3′·(1 − h3²)·x = 1.5 × 0.63474 × 2 = ")
     assert text["c3"].startswith("c3′ = h3′·(1 − h3²) = ")

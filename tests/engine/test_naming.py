@@ -6,6 +6,7 @@ import re
 from hypothesis import given, settings
 from random_expressions import expressions
 
+from engine.notation import name
 from engine import Value, build_document, document_of_parsed, parse
 
 INTERNAL_ID = re.compile(r"\bn\d+\b")
@@ -67,3 +68,10 @@ def test_no_drawn_name_is_an_internal_id_and_names_are_unique(source):
     named = [n.label for n in doc.nodes if n.kind != "constant"]
     assert len(named) == len(set(named))
     assert all(len(n.label) <= 9 for n in doc.nodes if n.kind == "op")
+
+
+def test_indexed_labels_keep_their_indices_in_tex():
+    # engine.nn labels its parameters w[k][j][i] and b[k][j]: the indices are the name.
+    assert name("w[1][0][2]").tex == "w_{[1][0][2]}"
+    assert name("b[0][3]").tex == "b_{[0][3]}"
+    assert name("alpha[1]").tex == r"\alpha_{[1]}"

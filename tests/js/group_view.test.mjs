@@ -161,6 +161,14 @@ test('a collapsed group steps once each pass: its inputs get the engine gradient
     const sum = parts.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - num(doc.nodes[x.ref].grad)) <= TOLERANCE);
   }
+  // Backward, a group's step writes the gradient arriving at each of its outputs: their own steps.
+  for (const s of passes.backward_steps) {
+    const node = view.nodes[s.node];
+    if (node.kind !== 'group') continue;
+    const arriving = node.group.outputs.map((o) => doc.steps.find((t) => t.pass === 'backward' && t.node === o)).filter(Boolean);
+    assert.equal(s.text, arriving.map((t) => t.text).join('; '));
+    assert.ok(arriving.length && s.text.startsWith(`${doc.nodes[node.group.outputs[0]].label}′ = `), s.text);
+  }
   // A group's forward step comes after its inputs' steps.
   const doneAt = new Map(passes.forward_steps.map((s, k) => [s.node, k]));
   for (const s of passes.forward_steps) for (const i of s.inputs) if (doneAt.has(i)) assert.ok(doneAt.get(i) < doneAt.get(s.node));
