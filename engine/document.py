@@ -61,6 +61,7 @@ class _Builder:
 
     def __init__(self, trace: Trace, labels: dict[str, str]):
         self.trace = trace
+        self.labels = labels
         self.kinds = [kind_of(n) for n in trace.nodes]
         self.names = name_nodes(trace.nodes, trace.index, self.kinds, labels)
         self.locals = self._local_derivatives()
@@ -91,7 +92,9 @@ class _Builder:
         if warnings:
             document["warnings"] = warnings
         if groups:
-            document["groups"] = [vars(g) for g in groups]
+            # A named intermediate's group is called as its node is on screen (h1_14 → h[1][14]).
+            document["groups"] = [{**vars(g), "label": self.labels.get(g.label, g.label)}
+                                  for g in groups]
         return document
 
     def gradients(self) -> dict[str, float]:

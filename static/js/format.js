@@ -90,7 +90,7 @@ export function chipText(edge) {
 }
 
 /** A name cut into runs to set as TeX would: `raised` for the * of y*,
-    `sub` for the digits of w1, `digit` for other digits (upright), `prime`
+    `sub` for the digits of w1, `digit` for other digits and brackets (upright), `prime`
     for ′, `text` for the rest (math italic where the label asks for it). */
 export function mathRuns(text) {
   const runs = [];
@@ -99,6 +99,7 @@ export function mathRuns(text) {
     let kind = 'text';
     if (c === '′') kind = 'prime';
     else if (c === '*') kind = 'raised';
+    else if (/[()[\]]/.test(c)) kind = 'digit';   // upright, as TeX sets brackets: w[1][0]
     else if (/[0-9]/.test(c)) kind = /[\p{L}]/u.test(previous) || (previous && runs[runs.length - 1].kind === 'sub') ? 'sub' : 'digit';
     const lastRun = runs[runs.length - 1];
     if (lastRun && lastRun.kind === kind) lastRun.text += c;

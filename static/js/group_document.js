@@ -60,7 +60,7 @@ export function viewDocument(doc, drawn, placed) {
     const key = drawn.itemOf[s.node];
     const i = index.get(key);
     if (typeof key === 'number') {
-      forward.push({ ...s, index: forward.length, node: i, inputs: s.inputs.map(at), upto: k });
+      forward.push(stepLike(s, { index: forward.length, node: i, inputs: s.inputs.map(at), upto: k }));
     } else if (lastForward.get(key) === k) {
       const group = nodes[i].group;
       const inputs = group.inputs.filter((n) => drawn.itemOf[n] !== key);
@@ -77,11 +77,11 @@ export function viewDocument(doc, drawn, placed) {
     const key = drawn.itemOf[s.node];
     const i = index.get(key);
     if (typeof key === 'number') {
-      backward.push({
-        ...s, index: backward.length, node: i, upto: k,
+      backward.push(stepLike(s, {
+        index: backward.length, node: i, upto: k,
         received: merged(s.received.map((r) => ({ edge: edgeOf.get(r.edge), parent: at(r.parent), contribution: r.contribution }))),
         flows: joinedFlows(s, edgeOf, edges, at),
-      });
+      }));
     } else if (!done.has(key)) {
       done.add(key);
       backward.push(groupBackward(doc, nodes[i], i, k, { key, drawn, at, edgeOf, edges, index: backward.length }));
@@ -239,6 +239,16 @@ function groupBackward(doc, node, i, k, { key, drawn, at, edgeOf, edges, index }
     text: arrivals.length ? arrivals.map((s) => s.text).join('; ') : group.label,
     tex: arrivals.length ? arrivals.map((s) => s.tex).join(';\\quad ') : `\\text{${group.label}}`,
   };
+}
+
+/** A copy of a step with other fields; its texts still read from the step,
+    which writes them when first asked (document_codec.js: a spread would
+    drop those getters). */
+function stepLike(step, fields) {
+  return Object.defineProperties({ ...step, ...fields }, {
+    text: { get: () => step.text, enumerable: true },
+    tex: { get: () => step.tex, enumerable: true },
+  });
 }
 
 /** The document with the layout's places (or its own, when none were given). */

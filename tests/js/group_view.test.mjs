@@ -161,6 +161,8 @@ test('a collapsed group steps once each pass: its inputs get the engine gradient
     const sum = parts.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - num(doc.nodes[x.ref].grad)) <= TOLERANCE);
   }
+  // Every step of the view writes its chain rule, plain nodes' steps as the document's.
+  for (const s of [...passes.forward_steps, ...passes.backward_steps]) assert.ok(s.text && s.tex, `step ${s.pass} ${s.index}`);
   // Backward, a group's step writes the gradient arriving at each of its outputs: their own steps.
   for (const s of passes.backward_steps) {
     const node = view.nodes[s.node];
