@@ -5,7 +5,7 @@
 
    Hooks for the group view (collapsed groups), all optional:
      hooks.reveal({node}) or hooks.reveal({group}): open the groups that hide
-       it before search focuses it (may return a promise);
+       it before search focuses it, true when it opened any (may return a promise);
      hooks.elementOf({node} | {group}): the drawn element to focus, when it
        is not the node's own g.node;
      hooks.placeOf({node} | {group}): where it is drawn, [x, y], when the
@@ -15,6 +15,7 @@
 import { setupHeatmap } from './heatmap.js';
 import { setupMinimap } from './minimap.js';
 import { groupBox, setupSearch } from './search.js';
+import { ALWAYS_FITTED } from './zoom.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
@@ -37,7 +38,11 @@ export function setupNavigation(root, store) {
   /** Move the view to what `entry` names and give its node the focus (its card shows). */
   async function focus(entry) {
     if (!doc || !zoom) return;
-    if (hooks.reveal) await hooks.reveal(entry);
+    if (hooks.reveal && await hooks.reveal(entry)) {
+      // A group opened: the page settles (the board's sizes may change) before the view moves.
+      await nextFrame();
+      await nextFrame();
+    }
     const place = hooks.placeOf ? hooks.placeOf(entry) : null;
     if (place) {
       zoom.focusAt(place);
@@ -65,16 +70,18 @@ export function setupNavigation(root, store) {
     element.focus({ preventScroll: true });
   }
 
-  const search = setupSearch(tools, { focus });
+  const search = setupSearch(tools, { focus, minNodes: ALWAYS_FITTED + 1 });
 
   return {
     hooks,
     heat,
-    /** A new drawing of a document; `searchDoc`: the one whose names are offered (default: the drawn one). */
+    /** A new drawing of a document; `searchDoc`: the whole one, whose names are offered and whose gradients set the heat-map's scale (default: the drawn one). */
     attach(nextDoc, nextGraph, searchDoc = nextDoc) {
-      if (nextDoc !== doc) heat.load(nextDoc);
       if (searchDoc !== searched) {
+        // The heat-map's scale and the search's names are the whole document's,
+        // so that opening or closing a group changes neither.
         searched = searchDoc;
+        heat.load(searchDoc);
         search.load(searchDoc);
       }
       doc = nextDoc;

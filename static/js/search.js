@@ -7,6 +7,7 @@
    sets). The pure part (searchIndex, findName) imports nothing from the
    page; tests/js/search.test.mjs runs it. */
 
+
 /** Every name the box knows: {name, node} for nodes with a name of their
     own, {name, group} for groups. A name two nodes share points at the
     first (in the document's order, the one computed first). */
@@ -60,7 +61,8 @@ export function groupBox(doc, groupId) {
 let made = 0;
 
 /** The box, first in `place`; `focus(entry)` does the moving (navigation.js). */
-export function setupSearch(place, { focus }) {
+/** `minNodes`: a smaller graph (seen whole at once) shows no search box. */
+export function setupSearch(place, { focus, minNodes = 2 }) {
   made += 1;
   // Not a <form>: it sends nothing anywhere (and the offline copy has no forms).
   const form = document.createElement('div');
@@ -122,7 +124,7 @@ export function setupSearch(place, { focus }) {
         option.value = e.name;
         list.appendChild(option);
       }
-      form.hidden = doc.nodes.length < 2;
+      form.hidden = doc.nodes.length < minNodes;
     },
   };
 }

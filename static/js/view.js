@@ -12,7 +12,7 @@ import { cullGraph, drawGraph, paintGraph } from './render.js';
 import { viewDocument } from './group_document.js';
 import { placeDrawn } from './group_layout.js';
 import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf } from './group_render.js';
-import { drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
+import { DRAWN_LIMIT, drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
 import { passesOf, sceneOf } from './scene.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
@@ -152,6 +152,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     const chain = entry.node !== undefined ? tree.chainOf[entry.node] : enclosing(entry.group);
     const missing = chain.filter((id) => !expanded.has(id));
     if (missing.length) setExpanded(new Set([...expanded, ...missing]));
+    return missing.length > 0;   // whether the drawing changed
   };
   navigation.hooks.placeOf = (entry) => {
     if (entry.node !== undefined) {
@@ -243,7 +244,8 @@ export function createView(root, store, { atEdge = null } = {}) {
     if (reset) store.update({ open: null });
     applied = JSON.stringify(store.get().open);
     expanded = expandedFrom(source, store.get().open, tree);
-    if (groupControls) groupControls.hidden = !tree.groups.length;
+    // Only a graph that opens collapsed needs them: on a small one they would take the graph's room.
+    if (groupControls) groupControls.hidden = !tree.groups.length || source.nodes.length <= DRAWN_LIMIT;
     root.hidden = false;
     const counts = rebuild();
     if (!zoom) {

@@ -14,7 +14,7 @@ import { reducedMotion } from './motion.js';
 
 const MAX_SCALE = 2;        // small graphs do not grow past this
 const MIN_TEXT_PX = 9;      // fitted labels smaller than this are not read
-const ALWAYS_FITTED = 30;   // nodes: graphs this small are fitted at any size
+export const ALWAYS_FITTED = 30;   // nodes: graphs this small are fitted at any size (and need no search)
 const FOLLOW_SCALE = 1.1;
 const LARGE_TEXT_PX = 16;   // large text: the smallest text of the graph on screen, CSS px
 const PADDING = 12;

@@ -55,6 +55,7 @@ def test_heat_map_legend_gives_the_documents_gradients(page, open_page, publishe
     lo, hi = min(grads), max(grads)
     page.set_viewport_size(SHOTS["desktop"])
     open_page(f"{links['url']}?pass=forward&step=0&heat=1")
+    page.locator("[data-testid=expand-all]").click()   # every node drawn, as the document has them
     assert page.locator("[data-testid=heat-toggle]").get_attribute("aria-pressed") == "true"
     # Before the backward pass: the legend says so, and nothing is coloured.
     assert "backward pass" in page.locator("[data-testid=heat-note]").inner_text()
@@ -120,6 +121,8 @@ def test_search_focuses_a_parameter_by_name(page, open_page, published, artifact
     assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "w[1][3][0]"
     card = page.locator("[data-testid=node-card]")
     assert card.is_visible() and card.inner_text().startswith("w[1][3][0]")
+    # Its neuron opened to show it: the nodes glide to their places first.
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
     node = page.locator("g.node[data-found]").bounding_box()
     stage = page.locator("[data-testid=stage]").bounding_box()
     centre = (node["x"] + node["width"] / 2, node["y"] + node["height"] / 2)
@@ -164,6 +167,7 @@ def test_minimap_shows_when_the_graph_is_larger_and_moves_the_view(page, open_pa
 def test_edge_labels_hide_at_low_zoom_and_return(page, open_page, published):
     links, _ = published
     open_page(links["url"] + "?fit=0&pass=backward&step=3")
+    page.locator("[data-testid=expand-all]").click()   # all 1,000 nodes: the labels' worst case
     svg = page.locator("svg.graph")
     assert svg.get_attribute("data-edge-labels") == "shown"
     assert page.locator("svg.graph .labels").is_visible()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 import urllib.request
 from urllib.parse import quote
@@ -233,7 +234,10 @@ def test_katex_is_never_trusted(hostile, server, saved_id):
         hostile.keyboard.press("ArrowRight")
     # The player asks KaTeX for nothing but these options: `trust` stays false.
     panel_js = fetch(f"{server}/static/js/panel.js").decode()
-    assert "trust" not in panel_js and panel_js.count("katex.render(") == 2
+    calls = re.findall(r"katex\.render\([^;]*\{([^}]*)\}\);", panel_js)
+    assert "trust" not in panel_js and calls and len(calls) == panel_js.count("katex.render(")
+    assert all(set(re.findall(r"(\w+):", options)) <= {"displayMode", "throwOnError", "output"}
+               for options in calls), calls
 
 
 def test_the_server_svg_and_the_offline_file_of_a_saved_graph(hostile, server, saved_id,

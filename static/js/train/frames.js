@@ -96,7 +96,7 @@ export function createFrames(page) {
       const { t, answer, trajectory } = session.frame;
       const { landed, shown } = standing(store.get(), store.counts(), t);
       const values = valuesOf(answer, landed);
-      updates.paint({ doc: answer.document, answer, t, landed });
+      updates.paint({ doc: view.doc, answer, t, landed });   // as drawn: decoded and laid out (view.js)
       charts.show(trajectory, shown, values);
       paintPath(trajectory, shown, values);
       const here = landed && shown === t ? answer : null;
