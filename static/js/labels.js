@@ -140,10 +140,12 @@ function placeChip(place, taken) {
 
 /** The cheapest spot for one label (`spotAt(scale, t, side, push)`), on
     `preferred` side if it costs no more; `crowded` if every spot covers
-    something. Shrinks only when nothing fits at full size. */
-function bestSpot(place, taken, spotAt, preferred) {
+    something. Shrinks only when nothing fits at full size, and never in
+    large-text mode (`scales` [1]): a label with no room is then left out,
+    and its node card gives the numbers. */
+function bestSpot(place, taken, spotAt, preferred, scales = SCALES) {
   let best = null;
-  for (const scale of SCALES) {
+  for (const scale of scales) {
     for (const t of place.curved || place.steep ? STEEP_ALONG : ALONG) {
       for (const side of place.curved ? [preferred] : [preferred, 1 - preferred]) {
         for (const push of place.curved ? [0] : PUSHES) {
@@ -165,6 +167,7 @@ function bestSpot(place, taken, spotAt, preferred) {
     `grads`, in layout units at scale 1) and each baseline's vertical
     extent (`vertical`). */
 export function placeLabels(doc, places, sizes) {
+  const scales = sizes.largeText ? [1] : SCALES;
   const taken = grid();
   doc.nodes.forEach((node) => {
     const s = shapeOf(node);
@@ -194,11 +197,11 @@ export function placeLabels(doc, places, sizes) {
     };
     // The name first, on its usual side; then the gradient, best on the other.
     const name = doc.nodes[edge.source].kind === 'constant' ? null
-      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.names[i]), 0);
+      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.names[i]), 0, scales);
     if (name && !name.crowded) taken.add(name.box);
     const gradSide = name ? 1 - name.side : 1;
     const grad = !edge.requires_grad ? null
-      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.grads[i]), gradSide);
+      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.grads[i]), gradSide, scales);
     if (grad && !grad.crowded) taken.add(grad.box);
     const unused = { ...place.sidesAt(0.5)[0], scale: 1, crowded: false };   // never shows text
     place.name = name ? { ...name.spot, crowded: name.crowded } : unused;

@@ -71,6 +71,7 @@ export function measure(doc, labelLayer, edges, texts) {
     }
   }
   scratch.remove();
+  sizes.largeText = document.body.classList.contains('big');   // labels keep their full size (labels.js)
   return sizes;
 }
 
