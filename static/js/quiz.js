@@ -53,7 +53,9 @@ export function questionOf(doc, passes, pass, step) {
   if (!s) return null;
   const node = doc.nodes[s.node];
   const output = doc.nodes[doc.output];
-  const named = node.label === node.expression ? node.label : `${node.label} = ${node.expression}`;
+  // A collapsed group is asked for its output: "h3 = tanh(a3·x + c3)" (its expression names the group first).
+  const named = node.kind === 'group' ? node.expression.slice(node.expression.indexOf(': ') + 2)
+    : node.label === node.expression ? node.label : `${node.label} = ${node.expression}`;
   const expected = num(pass === 'forward' ? s.value : s.grad);
   const prompt = pass === 'forward'
     ? `What is the value of ${named}?`

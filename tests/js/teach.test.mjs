@@ -13,8 +13,12 @@ import { requestOf } from '../../static/js/doc_request.js';
 import { comparison, costs, dotName, tangentCount, tangentScene } from '../../static/js/forward_mode.js';
 import { hintOf, isRight, markOf, parseAnswer, questionOf, quizPasses, scoreText, tally, withMark } from '../../static/js/quiz.js';
 import { createPlayer } from '../../static/js/player.js';
+import { num } from '../../static/js/format.js';
 import { passesOf } from '../../static/js/scene.js';
 import { clamp, queryOf, readUrl } from '../../static/js/state.js';
+import { viewDocument } from '../../static/js/group_document.js';
+import { placeDrawn } from '../../static/js/group_layout.js';
+import { drawnGraph } from '../../static/js/group_view.js';
 import { fixtures } from './support.mjs';
 
 const { documents, forwardMode, tables } = fixtures();
@@ -172,4 +176,19 @@ describe('what the page asks the server', () => {
     assert.equal(errorText(5.445446997959534e-11), '5.45e−11');
     assert.equal(errorText(1), '1');
   });
+});
+
+test('predict mode asks a collapsed group for its output, as the group view steps it', () => {
+  const doc = documents['mlp-2-4-4-1'];
+  // The MLP and its last layer open: layers 0 and 1 and the last layer's neuron closed.
+  const drawn = drawnGraph(doc, new Set([0, 11]));
+  const view = viewDocument(doc, drawn, placeDrawn(doc, drawn));
+  const passes = passesOf(view);
+  const asked = passes.forward_steps.map((s, k) => ({ s, q: questionOf(view, passes, 'forward', k + 1) }))
+    .filter(({ s }) => view.nodes[s.node].kind === 'group');
+  assert.equal(asked.length, 3);
+  for (const { s, q } of asked) {
+    assert.ok(!q.prompt.includes(': '), q.prompt);
+    assert.equal(q.expected, num(s.value));
+  }
 });
