@@ -94,6 +94,13 @@ def ready_ms(page, url: str) -> float:
     return page.evaluate("performance.getEntriesByName('chainrule-ready')[0].startTime")
 
 
+def playing_fps(page, seconds: float) -> tuple[float, dict]:
+    """Press play and count frames for `seconds`: (frames per second, COUNT_FRAMES's record)."""
+    page.click("[data-testid='play']")
+    frames = page.evaluate(COUNT_FRAMES, seconds)
+    return frames["frames"] / frames["span"] * 1000, frames
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -120,10 +127,8 @@ def main() -> None:
                 drawn = ready_ms(page, url)
                 if pass_ == "forward":
                     print(f"{f'/graph ({size} nodes)':<34} {drawn:>10.0f} ms")
-                page.click("[data-testid='play']")
-                frames = page.evaluate(COUNT_FRAMES, args.seconds)
+                fps, frames = playing_fps(page, args.seconds)
                 step = page.locator("[data-testid='step-caption']").text_content()
-                fps = frames["frames"] / frames["span"] * 1000
                 flag = "ok" if fps >= FPS_TARGET else "SLOW"
                 print(f"playing {size} nodes, {pass_} pass at 4× for {args.seconds:.0f} s: {fps:.1f} fps "
                       f"(p95 frame {frames['p95']:.1f} ms, worst {frames['worst']:.1f} ms; "
