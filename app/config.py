@@ -43,6 +43,7 @@ class Settings(BaseModel):
                                  description="documents built in this many worker processes "
                                              "per server worker; 0: in threads")
     max_waiting_heavy_jobs: int = 256  # queued past this, a heavy request gets 503 at once
+    requests_per_turn: int = Field(16, ge=0)  # begun per event-loop iteration (app/turns.py); 0: all
 
     @classmethod
     def from_env(cls) -> Settings:
