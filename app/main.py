@@ -23,17 +23,28 @@ from app.turns import TakeTurns
 from engine.examples import load_example_paths, load_examples
 
 
+_frozen = False
+
+
+def freeze_startup_objects() -> None:
+    """What startup made lives as long as the server (modules, examples, about
+    70,000 objects): out of the collector's sight, a full collection no longer
+    scans them all each time, which paused the event loop 40–175 ms under a
+    burst. Once per process: apps made later (tests make many) stay collectable."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     exit_with_supervisor()  # --workers N: no worker outlives a killed server
     processes = app.state.heavy.processes
     if processes is not None:
         processes.start()
-    # What startup made lives as long as the server (modules, examples, about
-    # 70,000 objects): out of the collector's sight, a full collection no longer
-    # scans them all, which paused the event loop 40–175 ms under a burst.
-    gc.collect()
-    gc.freeze()
+    freeze_startup_objects()
     yield  # the pool is the process's, shared by its apps: it ends with the process
 
 
