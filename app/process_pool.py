@@ -45,7 +45,7 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}  # size → the pool of this process
 # What the jobs need, imported as each worker starts rather than in the
 # first job (about a second: the first students would wait for it, and the
 # admission's estimate of a job's time would count it).
-PRELOAD = ("engine", "app.routers.api")
+PRELOAD = ("engine", "app.routers.api", "app.routers.training")
 
 
 def _exit_with(parent: int) -> None:

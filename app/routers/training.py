@@ -22,6 +22,7 @@ from app.routers.api import RequestBody, find_example, limits_of
 from engine import Document, document_of_parsed, parse
 from engine.compile import compile_graph, forward_array
 from engine.datasets import make_columns, read_csv
+from engine.examples import Example
 from engine.schema import Number
 from engine.value import topological_order
 from engine.training import (MAX_POINTS, MAX_STEPS, Trainer, TrainingError, TrainingSpec,
@@ -125,9 +126,8 @@ class TrainResponse(BaseModel):
     sample: dict[str, Number] | None = None
 
 
-def _graph_and_spec(body: TrainRequest, request: Request, settings: Settings):
-    if body.example is not None:
-        example = find_example(request, body.example)
+def _graph_and_spec(body: TrainRequest, example: Example | None, settings: Settings):
+    if example is not None:
         training = example.training
         parsed = parse(example.source, example.values, example.data, limits_of(settings))
         spec = spec_from_example(training, start=body.params, points=body.points,
@@ -161,11 +161,17 @@ def _graph_and_spec(body: TrainRequest, request: Request, settings: Settings):
 async def train(body: TrainRequest, request: Request,
                 settings: Settings = Depends(get_settings)) -> Response:
     """Train the parameters of a graph on its data and answer the run."""
-    return await request.app.state.heavy.run(run_training, body, request, settings)
+    example = find_example(request, body.example) if body.example is not None else None
+    # In a worker process, as documents are: a run holds the GIL for up to
+    # job_time_limit seconds, which in a thread would stall every request.
+    answer = await request.app.state.heavy.run(training_json, body, example, settings,
+                                               in_process=True)
+    return Response(answer, media_type="application/json")
 
 
-def run_training(body: TrainRequest, request: Request, settings: Settings) -> Response:
-    parsed, spec, prediction, labels, data = _graph_and_spec(body, request, settings)
+def training_json(body: TrainRequest, example: Example | None, settings: Settings) -> str:
+    """The run's answer as JSON (a heavy job: its arguments and result are plain data)."""
+    parsed, spec, prediction, labels, data = _graph_and_spec(body, example, settings)
     spec.time_limit = settings.job_time_limit
     data = [n for n in data if n in parsed.inputs]
     trainer = Trainer(parsed, list(spec.start), data)
@@ -186,7 +192,7 @@ def run_training(body: TrainRequest, request: Request, settings: Settings) -> Re
             answer.warnings.append(f"the run stopped after {result.steps_done} of {spec.steps} "
                                    f"steps: the document is of step {step}")
         _add_step_document(answer, trainer, parsed, spec, step, labels)
-    return Response(answer.model_dump_json(by_alias=True), media_type="application/json")
+    return answer.model_dump_json(by_alias=True)
 
 
 def _shown_rows(columns: dict[str, np.ndarray]) -> dict[str, list[float]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from app.turns import TakeTurns
+from own_loop import run_in_own_loop
 
 
 def http(path: str) -> dict:
@@ -48,7 +49,7 @@ def run_burst(per_turn: int, burst: int, probe_after: int = 0):
         ticks.running = False
         return began, probe_sent, gate
 
-    return asyncio.run(main())
+    return run_in_own_loop(main)
 
 
 def test_a_burst_begins_at_most_per_turn_requests_an_iteration_in_arrival_order():
@@ -90,7 +91,7 @@ def test_a_request_cancelled_while_waiting_leaves_the_queue():
         results = await asyncio.gather(*tasks, return_exceptions=True)
         return results, gate
 
-    results, gate = asyncio.run(main())
+    results, gate = run_in_own_loop(main)
     assert isinstance(results[3], asyncio.CancelledError)
     assert [r for i, r in enumerate(results) if i != 3] == [None] * 4
     assert not gate.waiting
