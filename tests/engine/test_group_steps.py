@@ -1,15 +1,19 @@
 """A collapsed group as one step (engine/group_steps.py): what leaves on each
 input is the engine's gradient, split over the groups that use it, to 1e-12;
-the chain rule through a group is written as on the slides."""
+the chain rule through a group is written as on the slides. Version 3
+documents leave the steps (and members) out: they are read here as
+`as_version_2` derives them (engine/document_codec.py)."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 
 from engine import build_document, document_of_parsed, parse
 from engine.nn import MLP
+from engine.group_steps import with_group_steps
 from engine.schema import Document
 from engine.value import Value
 
@@ -21,7 +25,7 @@ def mlp_document(sizes=(3, 2, 1), seed=5):
     model = MLP(2, list(sizes))
     xs = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
     loss = (model(xs) - 1.0) ** 2
-    doc = build_document(loss)
+    doc = build_document(loss).as_version_2()
     loss.backward()   # the engine's own gradients, on the Values themselves
     return doc, model, xs
 
@@ -76,7 +80,8 @@ def test_a_layer_with_several_outputs_steps_as_one():
 
 def test_the_chain_rule_through_a_named_intermediate_reads_as_on_the_slides():
     doc = document_of_parsed(parse("h3 = tanh(a3*x + c3)\no = v3*h3 + b",
-                                   {"a3": 0.5, "x": 2, "c3": -0.3, "v3": 1.5, "b": 0.1}))
+                                   {"a3": 0.5, "x": 2, "c3": -0.3, "v3": 1.5, "b": 0.1})
+                             ).as_version_2()
     h3, o = by_label(doc, "h3"), by_label(doc, "o")
     node = {n.label: n for n in doc.nodes}
     assert h3.steps.forward_text == "a3 = 0.5, x = 2, c3 = −0.3 ↦ h3 = tanh(a3·x + c3) = 0.604368"
@@ -92,10 +97,21 @@ def test_the_chain_rule_through_a_named_intermediate_reads_as_on_the_slides():
     assert "\\cdot" in into_o.tex
 
 
-def test_group_steps_survive_a_round_trip_and_documents_without_groups_carry_none():
-    doc, _, _ = mlp_document((2, 1))
+def test_version_3_leaves_group_steps_and_members_out_and_reading_derives_them():
+    random.seed(5)
+    model = MLP(2, [2, 1])
+    loss = (model([Value(0.5, label="x0"), Value(-1.5, label="x1")]) - 1.0) ** 2
+    doc = build_document(loss)
+    sent = json.loads(doc.to_json())
+    assert sent["groups"] and all("steps" not in g and "members" not in g for g in sent["groups"])
     again = Document.model_validate_json(doc.to_json())
-    assert [g.steps for g in again.groups] == [g.steps for g in doc.groups]
+    assert again.to_json() == doc.to_json()
+    assert [g.members for g in again.groups] == [g.members for g in doc.groups]
+    # The rules on a Document (with_group_steps) and on its JSON (expand) agree exactly.
+    reference = with_group_steps(again.model_copy(deep=True))
+    derived = again.as_version_2()
+    assert [g.steps for g in derived.groups] == [g.steps for g in reference.groups]
+    assert all(g.steps.flows for g in derived.groups)
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     plain = build_document(a * b + a)
     assert plain.groups == [] and '"steps": {' not in plain.to_json()
