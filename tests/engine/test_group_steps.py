@@ -14,7 +14,9 @@ import pytest
 from engine import build_document, document_of_parsed, parse
 from engine.nn import MLP
 from engine.group_steps import with_group_steps
+from engine.grouping import group_graph
 from engine.schema import Document
+from engine.trace import record
 from engine.value import Value
 
 TOLERANCE = 1e-12
@@ -129,3 +131,15 @@ def test_every_flow_is_the_sum_of_member_gradient_times_local_derivative(seed):
             edges = [e for e in doc.edges if e.source == f.child and e.target in inside[g.id]]
             expected = sum(doc.nodes[e.target].grad * e.local_grad for e in edges)
             assert abs(f.contribution - expected) <= TOLERANCE * max(1, abs(expected))
+
+
+@pytest.mark.parametrize("sizes", [(3, 2, 1), (4, 4, 1)])
+def test_members_read_from_the_nodes_are_the_groupings(sizes):
+    """Version 3 leaves members out: each node's innermost `group` gives them."""
+    random.seed(11)
+    model = MLP(2, list(sizes))
+    loss = (model([Value(0.5), Value(-1.5)]) - 1.0) ** 2
+    trace = record(loss)
+    _, records = group_graph(trace.nodes, [(e.child, e.parent) for e in trace.edges])
+    doc = build_document(loss)
+    assert [g.members for g in doc.groups] == [r.members for r in records]
