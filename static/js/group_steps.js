@@ -24,16 +24,41 @@ const gradOr0 = (node) => (node.grad === null ? 0 : num(node.grad));   // Python
 const primeOf = (node) => formula(node.prime ?? `${node.label}′`, node.prime_tex ?? `${node.tex}'`);
 const joined = (parts, by, texBy = by) => formula(parts.map((p) => p.text).join(by), parts.map((p) => p.tex).join(texBy));
 
-/** A value written when first read; `toJSON` writes it out. */
-function lazy(target, keys, compose) {
-  let made = null;
-  for (const [key, field] of Object.entries(keys)) {
-    Object.defineProperty(target, key, {
-      get: () => { made ??= compose(); return made[field]; },
-      enumerable: true,
-    });
+/** One flow out of a collapsed group: its child and contribution at once,
+    its texts when first read (a class, so the getters cost nothing per flow;
+    toJSON writes them out). */
+class GroupFlow {
+  #compose;
+  #made = null;
+
+  constructor(child, contribution, compose) {
+    this.child = child;
+    this.contribution = contribution;
+    this.#compose = compose;
   }
-  return target;
+
+  get text() { this.#made ??= this.#compose(); return this.#made.text; }
+
+  get tex() { this.#made ??= this.#compose(); return this.#made.tex; }
+
+  toJSON() { return { child: this.child, contribution: this.contribution, text: this.text, tex: this.tex }; }
+}
+
+/** A group's steps: its flows at once, its forward text when first read. */
+class GroupSteps {
+  #compose;
+  #made = null;
+
+  constructor(flows, compose) {
+    this.flows = flows;
+    this.#compose = compose;
+  }
+
+  get forward_text() { this.#made ??= this.#compose(); return this.#made.text; }
+
+  get forward_tex() { this.#made ??= this.#compose(); return this.#made.tex; }
+
+  toJSON() { return { forward_text: this.forward_text, forward_tex: this.forward_tex, flows: this.flows }; }
 }
 
 /** Every node in each group, its subgroups' members included. */
@@ -165,7 +190,7 @@ function flows(nodes, group, inside, outOf) {
     let contribution = 0;
     for (const e of into) contribution += gradOr0(nodes[e.target]) * num(e.local_grad);
     const rest = out.some((e) => !inside.has(e.target) && e.requires_grad);
-    found.push(lazy({ child: i, contribution: encode(contribution) }, { text: 'text', tex: 'tex' }, () => {
+    found.push(new GroupFlow(i, encode(contribution), () => {
       if (outputsLeave) count ??= pathCounts(inside, outputs, outOf);
       const through = outputsLeave ? paths(i, inside, outputs, outOf, count) : null;
       return flowTexts(nodes, i, into, contribution, rest, through);
@@ -198,8 +223,7 @@ export function groupsWithSteps(groups, nodes, edges) {
   }
   for (const group of full) {
     const mine = inside.get(group.id);
-    group.steps = lazy({ flows: flows(nodes, group, mine, outOf) },
-      { forward_text: 'text', forward_tex: 'tex' }, () => forward(nodes, group, mine));
+    group.steps = new GroupSteps(flows(nodes, group, mine, outOf), () => forward(nodes, group, mine));
   }
   return full;
 }
