@@ -7,7 +7,6 @@ import math
 
 from engine import notation
 from engine.gc_pause import collector_paused
-from engine.group_steps import with_group_steps
 from engine.grouping import group_graph
 from engine.naming import name_nodes
 from engine.notation import Math, format_number
@@ -29,8 +28,8 @@ def build_document(output: Value, *, title: str | None = None, source: str | Non
     with collector_paused():
         trace = record(output)
         builder = _Builder(trace, labels or {})
-        document = with_group_steps(Document.model_validate(builder.document(title, source),
-                                                            context={"built": True}))
+        document = Document.model_validate(builder.document(title, source),
+                                           context={"built": True})
     if check:
         from engine.check import attach_checks  # only when asked for
         attach_checks(document, trace)
@@ -93,7 +92,9 @@ class _Builder:
             document["warnings"] = warnings
         if groups:
             # A named intermediate's group is called as its node is on screen (h1_14 → h[1][14]).
-            document["groups"] = [{**vars(g), "label": self.labels.get(g.label, g.label)}
+            # Its members (the nodes' `group`) and its steps (engine/group_steps.py) are derived.
+            document["groups"] = [{"id": g.id, "label": self.labels.get(g.label, g.label),
+                                   "parent": g.parent, "inputs": g.inputs, "outputs": g.outputs}
                                   for g in groups]
         return document
 

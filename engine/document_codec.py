@@ -3,8 +3,9 @@ rule for each (schema.py says what is left out). The page does the same in
 static/js/document_codec.js, and a test runs both on the same documents.
 
 `expand` answers a document (JSON-shaped, as sent) as version 2 wrote it:
-ids, argument positions, gradient names, chips, and the forward and backward
-steps with their numbers and their arithmetic written out.
+ids, argument positions, gradient names, chips, the forward and backward
+steps with their numbers and their arithmetic written out, and each group's
+members and steps (engine/group_steps.py, the one rule for those).
 Numbers are taken from the document, never recomputed, except each
 backward flow's `grad_after`: the running sum at the input, the same float
 additions in the same order as the recorded pass (so equal to the bit).
@@ -14,7 +15,9 @@ Documents of versions 1 and 2 already carry it all and are answered as sent.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
+from engine.group_steps import group_steps
 from engine.notation import (Math, chip, chip_text, fill_operands, format_number, number, prime,
                              written_key)
 from engine.ops import Written
@@ -79,6 +82,20 @@ def fill_derived(document, checked: bool = False) -> None:
         fields["requires_grad"] = nodes[source].requires_grad and nodes[target].requires_grad
         fields["chip"] = chip_text(expr)
         fields["local_grad_wrapped_tex"] = tex if fields["atomic"] else rf"\left({tex}\right)"
+    members = members_of(document.groups, [n.group for n in nodes])
+    for group, mine in zip(document.groups, members):
+        if group.members is None:   # left out (version 3 as the engine writes it): not written back
+            group.__dict__["members"] = mine
+
+
+def members_of(groups, innermost: list[int | None]) -> list[list[int]]:
+    """Each group's members: the nodes whose innermost group it is, in order
+    (engine/grouping.py lists them so). `innermost[i]`: node i's `group`."""
+    members: list[list[int]] = [[] for _ in groups]
+    for i, g in enumerate(innermost):
+        if g is not None:
+            members[g].append(i)
+    return members
 
 
 def _check(document) -> None:
@@ -95,6 +112,7 @@ def _check(document) -> None:
         if node.kind == "op" and written_key(node.op or "", node.symbol, node.arg) \
                 not in document.written:
             raise ValueError(f"node {i}: no `written` template for its op {node.op!r}")
+    _check_groups(document.groups, document.nodes)
     order = backward_order([n.grad is not None for n in document.nodes],
                            [(e.source, e.target) for e in document.edges], document.output)
     for _, flows in order:
@@ -102,6 +120,30 @@ def _check(document) -> None:
             if document.edges[e].contribution is None:
                 raise ValueError(f"edge {e}: the backward pass flows along it, "
                                  "but it has no contribution")
+
+
+def _check_groups(groups, nodes) -> None:
+    """Groups the rules can read: ids are positions, parents come first,
+    nodes named are nodes, and members, when sent, are the nodes' `group`."""
+    count = len(nodes)
+    for k, group in enumerate(groups):
+        if group.id != k:
+            raise ValueError(f"group {k} has id {group.id}: a group's id is its position")
+        if group.parent is not None and not 0 <= group.parent < k:
+            raise ValueError(f"group {k}: its parent {group.parent} is not a group before it")
+        for field in ("inputs", "outputs"):
+            wrong = [i for i in getattr(group, field) if not 0 <= i < count]
+            if wrong:
+                raise ValueError(f"group {k}: {field} {wrong} are not nodes (there are {count})")
+    for i, node in enumerate(nodes):
+        if node.group is not None and not 0 <= node.group < len(groups):
+            raise ValueError(f"node {i}: its group {node.group} is not one of the "
+                             f"{len(groups)} groups")
+    derived = members_of(groups, [n.group for n in nodes])
+    for k, group in enumerate(groups):
+        if group.members is not None and group.members != derived[k]:
+            raise ValueError(f"group {k}: members {group.members} are not the nodes whose "
+                             f"group it is {derived[k]}")
 
 
 def pass_length(document, pass_: str) -> int:
@@ -128,10 +170,27 @@ def expand(doc: dict) -> dict:
     steps += _backward_steps(doc, nodes, edges, [r.get("contribution") for r in doc["edges"]],
                              shown)
     full = {key: value for key, value in doc.items() if key != "written"}
-    full.update(version=2, nodes=nodes, edges=edges, steps=steps + list(doc.get("steps", [])))
+    full.update(version=2, nodes=nodes, edges=edges, steps=steps + list(doc.get("steps", [])),
+                groups=_groups(doc.get("groups", []), nodes, edges))
     full.setdefault("warnings", [])
-    full.setdefault("groups", [])
     return full
+
+
+def _groups(raw_groups: list[dict], nodes: list[dict], edges: list[dict]) -> list[dict]:
+    """The groups with their members and steps, by engine/group_steps.py's
+    rules (read by attribute, numbers decoded, as on a Document)."""
+    if not raw_groups:
+        return []
+    members = members_of(raw_groups, [n.get("group") for n in nodes])
+    groups = [SimpleNamespace(**{**raw, "members": mine})
+              for raw, mine in zip(raw_groups, members)]
+    read_nodes = [SimpleNamespace(**{**n, "value": decode_number(n["value"]),
+                                     "grad": decode_number(n["grad"])}) for n in nodes]
+    read_edges = [SimpleNamespace(**{**e, "local_grad": decode_number(e["local_grad"])})
+                  for e in edges]
+    steps = group_steps(read_nodes, read_edges, groups)
+    return [{**raw, "members": mine, "steps": made.model_dump(mode="json")}
+            for raw, mine, made in zip(raw_groups, members, steps)]
 
 
 def _node(i: int, raw: dict, output: int) -> dict:

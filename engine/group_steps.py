@@ -11,12 +11,17 @@ through those edges. Where it is short, it is also written as the chain rule
 through the group, one product of local derivatives per path from i to the
 output (factors of 1 left out): `a3′ += h3′·(1 − h3²)·x`. Numbers come from
 the document's gradients and local derivatives; nothing is recomputed.
+
+Version 3 documents leave these steps out: the rules below read only what
+the document carries, so engine/document_codec.py (`expand`) derives them
+here, and static/js/group_steps.js is the same code for the page (a test
+runs both on the same documents).
 """
 
 from __future__ import annotations
 
 from engine.notation import Math, format_number, number
-from engine.schema import Document, Group, GroupFlow, GroupSteps
+from engine.schema import GroupFlow, GroupSteps
 
 MAX_PATHS = 4            # more paths than this: the sum over the edges into the group
 MAX_EXPRESSION = 60      # a longer output expression is left out of the forward text
@@ -28,29 +33,28 @@ def _prime(node) -> Math:
     return Math(node.prime or f"{node.label}′", node.prime_tex or f"{node.tex}'")
 
 
-def _within(doc: Document) -> dict[int, set[int]]:
+def _within(groups) -> dict[int, set[int]]:
     """Every node in each group, its subgroups' members included."""
-    inside = {g.id: set(g.members) for g in doc.groups}
-    for g in reversed(doc.groups):   # parents come before children: children first here
+    inside = {g.id: set(g.members) for g in groups}
+    for g in reversed(groups):   # parents come before children: children first here
         if g.parent is not None:
             inside[g.parent] |= inside[g.id]
     return inside
 
 
-def _entering(doc: Document, group: Group, inside: set[int], limit: int | None = None) -> list[int]:
+def _entering(nodes, group, inside: set[int], limit: int | None = None) -> list[int]:
     """Where values enter: its inputs, then the leaves inside it (a parameter
     only this group uses belongs to it, and its gradient leaves there too),
     unless there are more than `limit` of them (a layer's hundreds of
     weights: their gradients are read in the open group)."""
-    leaves = sorted(i for i in inside if doc.nodes[i].kind != "op")
+    leaves = sorted(i for i in inside if nodes[i].kind != "op")
     if limit is not None and len(leaves) > limit:
         leaves = []
     return list(group.inputs) + leaves
 
 
-def _forward(doc: Document, group: Group, inside: set[int]) -> Math:
-    nodes = doc.nodes
-    entering = _entering(doc, group, inside)
+def _forward(nodes, group, inside: set[int]) -> Math:
+    entering = _entering(nodes, group, inside)
     given = [Math(f"{nodes[i].label} = {format_number(nodes[i].value)}",
                   f"{nodes[i].tex} = {number(nodes[i].value).tex}") for i in entering[:MAX_GIVEN]]
     if len(entering) > MAX_GIVEN:
@@ -122,14 +126,13 @@ def _wrapped_text(edge) -> str:
     return edge.local_grad_expr
 
 
-def _flows(doc: Document, group: Group, inside: set[int], out_of) -> list[GroupFlow]:
-    nodes = doc.nodes
+def _flows(nodes, group, inside: set[int], out_of) -> list[GroupFlow]:
     outputs = set(group.outputs)
     # The path form needs each output's gradient to come from outside only.
     outputs_leave = all(not (e.target in inside) for o in outputs for e in out_of.get(o, []))
     count = _path_counts(inside, outputs, out_of) if outputs_leave else {}
     flows = []
-    for i in _entering(doc, group, inside, MAX_LEAF_FLOWS):
+    for i in _entering(nodes, group, inside, MAX_LEAF_FLOWS):
         into = [e for e in out_of.get(i, []) if e.target in inside and e.requires_grad]
         if not into or nodes[i].grad is None:
             continue
@@ -167,18 +170,26 @@ def _flows(doc: Document, group: Group, inside: set[int], out_of) -> list[GroupF
     return flows
 
 
-def with_group_steps(doc: Document) -> Document:
-    """The document, each of its groups given its forward step and what
-    leaves it backward (the gradient arriving at its outputs is their own
-    backward steps', which the page writes: static/js/group_document.js)."""
-    if not doc.groups:
-        return doc
-    inside = _within(doc)
+def group_steps(nodes, edges, groups) -> list[GroupSteps]:
+    """Each group's forward step and what leaves it backward (the gradient
+    arriving at its outputs is their own backward steps', which the page
+    writes: static/js/group_document.js). Nodes, edges and groups are read
+    by attribute, with every field of version 2 (a Document's, or the
+    expanded JSON's in engine/document_codec.py)."""
+    inside = _within(groups)
     out_of: dict[int, list] = {}
-    for edge in doc.edges:
+    for edge in edges:
         out_of.setdefault(edge.source, []).append(edge)
-    for group in doc.groups:
-        forward = _forward(doc, group, inside[group.id])
-        group.steps = GroupSteps(forward_text=forward.text, forward_tex=forward.tex,
-                                 flows=_flows(doc, group, inside[group.id], out_of))
+    found = []
+    for group in groups:
+        forward = _forward(nodes, group, inside[group.id])
+        found.append(GroupSteps(forward_text=forward.text, forward_tex=forward.tex,
+                                flows=_flows(nodes, group, inside[group.id], out_of)))
+    return found
+
+
+def with_group_steps(doc):
+    """`doc` (a schema.Document), each of its groups given its steps."""
+    for group, steps in zip(doc.groups, group_steps(doc.nodes, doc.edges, doc.groups)):
+        group.steps = steps
     return doc

@@ -8,9 +8,10 @@ replays it.
 Version 3 leaves out what follows from the rest by one rule (see
 engine/document_codec.py, and static/js/document_codec.js for the page):
 fields at their defaults, ids and argument positions, a TeX that is the
-text, an input's expression (its label), and the forward and backward steps
+text, an input's expression (its label), the forward and backward steps
 (their order, numbers and texts follow from the nodes, the edges and the
-ops' `written` templates). Versions 1 and 2 carried them all, and still
+ops' `written` templates), and a group's members and steps (the nodes'
+`group`; engine/group_steps.py). Versions 1 and 2 carried them all, and still
 read: every field they had is accepted.
 
 JSON stays strict: a non-finite number is written as the string "Infinity",
@@ -212,12 +213,14 @@ class Group(_Model):
     id: int
     label: str
     parent: int | None = Field(description="The group it is in, or null at the top")
-    members: list[int] = Field(description="The nodes whose innermost group it is")
+    members: list[int] | None = Field(None, description="The nodes whose innermost group it "
+                                      "is (version 3 leaves it out: the nodes' `group`)")
     inputs: list[int] = Field(description="Nodes outside it whose values enter it")
     outputs: list[int] = Field(description="Nodes inside it whose values leave it "
                                            "(or the graph's output)")
     steps: GroupSteps | None = Field(None, description="Its forward and backward step "
-                                     "when drawn collapsed")
+                                     "when drawn collapsed (version 3 leaves it out: "
+                                     "engine/group_steps.py derives it)")
 
 
 class Written(_Model):
@@ -269,6 +272,8 @@ class Document(_Model):
         if self.version >= 3:
             from engine.document_codec import fill_derived
             fill_derived(self, checked=bool(info.context and info.context.get("built")))
+        elif any(g.members is None for g in self.groups):
+            raise ValueError("a version 1 or 2 document's groups carry their members")
         return self
 
     def to_json(self, *, as_sent: bool = False) -> str:

@@ -3,38 +3,13 @@
    the same code in Python; a test runs both on the same documents). Numbers
    come from the document; only each flow's grad_after is summed here, the
    same float additions in the same order as the engine's backward pass.
+   Groups get their members and steps from group_steps.js (as Python's
+   expand does from engine/group_steps.py).
    Documents of versions 1 and 2 carry it all and are read as sent. */
 
-import { fmt, num } from './format.js';
-
-/** A JS number in the document's own form ("Infinity", "-Infinity", "NaN" as strings). */
-function encode(x) {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  return x;
-}
-
-const formula = (text, tex, atomic = true) => ({ text, tex, atomic });
-
-function wrapped(m) {
-  return m.atomic ? m : formula(`(${m.text})`, `\\left(${m.tex}\\right)`);
-}
-
-/** engine.notation.number: 6 digits; in TeX, 1.5 \times 10^{-5}. */
-function numberOf(x) {
-  const text = fmt(num(x), 6);
-  let tex = text.replace(/−/g, '-').replace(/∞/g, '\\infty');
-  if (tex.includes('e')) {
-    const [mantissa, exponent] = tex.split('e');
-    tex = `${mantissa} \\times 10^{${Number(exponent)}}`;
-  }
-  return formula(text, tex, !text.startsWith('−'));
-}
-
-function primeOf(label) {
-  const w = wrapped(label);
-  return formula(`${w.text}′`, `${w.tex}'`);
-}
+import { num } from './format.js';
+import { encode, formula, numberOf, primeOf, wrapped } from './formula.js';
+import { groupsWithSteps } from './group_steps.js';
 
 /** engine.notation.chip: *x, *(−sin s); parentheses for a sum or a leading minus. */
 function chipOf(text) {
@@ -201,7 +176,8 @@ export function decodeDocument(doc) {
   const shown = nodes.map((n, i) => formula(n.label, n.tex, doc.nodes[i].atomic ?? true));
   const steps = [...forwardSteps(nodes, edges, shown, doc.written ?? {}),
     ...backwardSteps(doc, nodes, edges, doc.edges.map((e) => e.contribution), shown), ...(doc.steps ?? [])];
-  const full = { ...doc, version: 2, nodes, edges, steps, warnings: doc.warnings ?? [], groups: doc.groups ?? [] };
+  const groups = groupsWithSteps(doc.groups ?? [], nodes, edges);
+  const full = { ...doc, version: 2, nodes, edges, steps, warnings: doc.warnings ?? [], groups };
   delete full.written;
   return full;
 }

@@ -68,6 +68,25 @@ def test_python_value_graphs_save_read_back_and_render(server, output):
     assert publish(output, server)["id"]
 
 
+@settings(max_examples=12, **SETTINGS)
+@given(value_graphs(groups=True))
+def test_grouped_value_graphs_save_read_back_render_and_draw(server, open_page, output):
+    """Nested engine.group(...)s: version 3 leaves members and group steps
+    to the readers, and each of them reads the document."""
+    document = build_document(output)
+    saved_id = check_consumers(server, document.to_json())
+    page = open_page(f"/graphs/{saved_id}?pass=backward&step=999")
+    assert page.locator("svg.graph [data-node-id]").count() == len(document.nodes)
+    # Every group collapsed: each steps as one, its chain rule derived on the page.
+    for pass_ in ("forward", "backward"):
+        page = open_page(f"/graphs/{saved_id}?open=&pass={pass_}&step=0")
+        if any(len(g.members) > 1 for g in document.groups):
+            assert page.locator("svg.graph [data-node-id]").count() < len(document.nodes)
+        for _ in range(len(document.nodes)):
+            page.keyboard.press("ArrowRight")
+        assert page.locator('[data-testid="step-text"]').inner_text().strip()
+
+
 @settings(max_examples=40, **SETTINGS)
 @given(sources())
 def test_expressions_save_read_back_and_render(server, api, drawn):

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_expressions import NAMES, expressions
+from random_graphs import value_graphs
 
 from engine import Value, build_document, nn, parse
 from engine.document import document_of_parsed
@@ -79,6 +80,15 @@ POINT = st.tuples(*[st.floats(-3, 3) for _ in NAMES])
 def test_the_page_and_python_derive_random_documents_alike(cases):
     docs = [document_of_parsed(parse(random_source(*case), data=["c"])).to_json()
             for case in cases]
+    for sent, decoded in zip(docs, js_decode(docs)):
+        assert decoded == expand(json.loads(sent))
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(outputs=st.lists(value_graphs(groups=True), min_size=20, max_size=20))
+def test_the_page_and_python_derive_random_grouped_documents_alike(outputs):
+    """Nested engine.group(...)s, inf and nan: members and group steps too."""
+    docs = [build_document(out).to_json() for out in outputs]
     for sent, decoded in zip(docs, js_decode(docs)):
         assert decoded == expand(json.loads(sent))
 

@@ -1,16 +1,22 @@
 """A collapsed group as one step (engine/group_steps.py): what leaves on each
 input is the engine's gradient, split over the groups that use it, to 1e-12;
-the chain rule through a group is written as on the slides."""
+the chain rule through a group is written as on the slides. Version 3
+documents leave the steps (and members) out: they are read here as
+`as_version_2` derives them (engine/document_codec.py)."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 
 from engine import build_document, document_of_parsed, parse
 from engine.nn import MLP
+from engine.group_steps import with_group_steps
+from engine.grouping import group_graph
 from engine.schema import Document
+from engine.trace import record
 from engine.value import Value
 
 TOLERANCE = 1e-12
@@ -21,7 +27,7 @@ def mlp_document(sizes=(3, 2, 1), seed=5):
     model = MLP(2, list(sizes))
     xs = [Value(0.5, label="x0"), Value(-1.5, label="x1")]
     loss = (model(xs) - 1.0) ** 2
-    doc = build_document(loss)
+    doc = build_document(loss).as_version_2()
     loss.backward()   # the engine's own gradients, on the Values themselves
     return doc, model, xs
 
@@ -76,7 +82,8 @@ def test_a_layer_with_several_outputs_steps_as_one():
 
 def test_the_chain_rule_through_a_named_intermediate_reads_as_on_the_slides():
     doc = document_of_parsed(parse("h3 = tanh(a3*x + c3)\no = v3*h3 + b",
-                                   {"a3": 0.5, "x": 2, "c3": -0.3, "v3": 1.5, "b": 0.1}))
+                                   {"a3": 0.5, "x": 2, "c3": -0.3, "v3": 1.5, "b": 0.1})
+                             ).as_version_2()
     h3, o = by_label(doc, "h3"), by_label(doc, "o")
     node = {n.label: n for n in doc.nodes}
     assert h3.steps.forward_text == "a3 = 0.5, x = 2, c3 = −0.3 ↦ h3 = tanh(a3·x + c3) = 0.604368"
@@ -92,10 +99,21 @@ def test_the_chain_rule_through_a_named_intermediate_reads_as_on_the_slides():
     assert "\\cdot" in into_o.tex
 
 
-def test_group_steps_survive_a_round_trip_and_documents_without_groups_carry_none():
-    doc, _, _ = mlp_document((2, 1))
+def test_version_3_leaves_group_steps_and_members_out_and_reading_derives_them():
+    random.seed(5)
+    model = MLP(2, [2, 1])
+    loss = (model([Value(0.5, label="x0"), Value(-1.5, label="x1")]) - 1.0) ** 2
+    doc = build_document(loss)
+    sent = json.loads(doc.to_json())
+    assert sent["groups"] and all("steps" not in g and "members" not in g for g in sent["groups"])
     again = Document.model_validate_json(doc.to_json())
-    assert [g.steps for g in again.groups] == [g.steps for g in doc.groups]
+    assert again.to_json() == doc.to_json()
+    assert [g.members for g in again.groups] == [g.members for g in doc.groups]
+    # The rules on a Document (with_group_steps) and on its JSON (expand) agree exactly.
+    reference = with_group_steps(again.model_copy(deep=True))
+    derived = again.as_version_2()
+    assert [g.steps for g in derived.groups] == [g.steps for g in reference.groups]
+    assert all(g.steps.flows for g in derived.groups)
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     plain = build_document(a * b + a)
     assert plain.groups == [] and '"steps": {' not in plain.to_json()
@@ -113,3 +131,15 @@ def test_every_flow_is_the_sum_of_member_gradient_times_local_derivative(seed):
             edges = [e for e in doc.edges if e.source == f.child and e.target in inside[g.id]]
             expected = sum(doc.nodes[e.target].grad * e.local_grad for e in edges)
             assert abs(f.contribution - expected) <= TOLERANCE * max(1, abs(expected))
+
+
+@pytest.mark.parametrize("sizes", [(3, 2, 1), (4, 4, 1)])
+def test_members_read_from_the_nodes_are_the_groupings(sizes):
+    """Version 3 leaves members out: each node's innermost `group` gives them."""
+    random.seed(11)
+    model = MLP(2, list(sizes))
+    loss = (model([Value(0.5), Value(-1.5)]) - 1.0) ** 2
+    trace = record(loss)
+    _, records = group_graph(trace.nodes, [(e.child, e.parent) for e in trace.edges])
+    doc = build_document(loss)
+    assert [g.members for g in doc.groups] == [r.members for r in records]

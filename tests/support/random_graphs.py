@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from engine import Value
+from engine import Value, group
 
 UNARY = ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "neg"]
 BINARY = ["+", "-", "*", "/", "pow", "+k", "*k", "**k", "k-"]
@@ -29,8 +29,9 @@ def _apply(op: str, a: Value, b: Value, k: float) -> Value:
 
 
 @st.composite
-def value_graphs(draw, max_leaves: int = 4, max_ops: int = 14) -> Value:
-    """The output Value of a random graph."""
+def value_graphs(draw, max_leaves: int = 4, max_ops: int = 14, groups: bool = False) -> Value:
+    """The output Value of a random graph; with `groups`, its ops made inside
+    random nested `engine.group(...)`s (a group opens or closes before an op)."""
     leaves = []
     for i in range(draw(st.integers(1, max_leaves))):
         data = draw(st.floats(-2, 2, allow_nan=False).map(lambda x: round(x, 3)))
@@ -39,7 +40,23 @@ def value_graphs(draw, max_leaves: int = 4, max_ops: int = 14) -> Value:
         leaves.append(Value(data, label=f"x{i}" if labelled and is_data else
                             f"w{i}" if labelled else "", requires_grad=not is_data))
     nodes = list(leaves)
+    opened = []   # the groups open now, innermost last (context managers, closed in order)
+    try:
+        return _ops(draw, nodes, max_ops, opened if groups else None)
+    finally:
+        while opened:
+            opened.pop().__exit__(None, None, None)
+
+
+def _ops(draw, nodes: list, max_ops: int, opened: list | None) -> Value:
     for _ in range(draw(st.integers(1, max_ops))):
+        if opened is not None:
+            move = draw(st.integers(0, 3))   # open one, close the innermost, or neither
+            if move == 0 and len(opened) < 3:
+                opened.append(group(f"g{len(nodes)}"))
+                opened[-1].__enter__()
+            elif move == 1 and opened:
+                opened.pop().__exit__(None, None, None)
         op = draw(st.sampled_from(UNARY + BINARY))
         # Any earlier node: picking early ones makes long edges and fan-out.
         a = nodes[draw(st.integers(0, len(nodes) - 1))]
