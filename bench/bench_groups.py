@@ -125,7 +125,7 @@ def main() -> None:
     times, nodes, groups = build_ms(args.runs)
     print(f"micrograd's MLP(2, [16, 16, 1]) on one sample: {nodes} nodes, {groups} groups\n")
     print(f"{'what':<46} {'median (worst)':>22}  {'target':<14}")
-    row("build the document (groups, group steps, JSON)", f"{statistics.median(times):.0f} ms ({max(times):.0f})",
+    row("build the document (groups, JSON; the page derives group steps)", f"{statistics.median(times):.0f} ms ({max(times):.0f})",
         f"≤ {BUILD_TARGET_MS} ms", statistics.median(times) <= BUILD_TARGET_MS)
 
     process, base = start_server()
