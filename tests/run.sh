@@ -3,8 +3,8 @@
 # chromium for the browser tests and nodejs for the JavaScript unit tests,
 # axe-core and reveal.js from the npm registry as browser-test fixtures,
 # the Python packages in .venv), then runs every test: first the JavaScript
-# unit tests (node --test tests/js/), then pytest. Extra arguments go to
-# pytest: bash tests/run.sh tests/engine -x
+# unit tests (node --test tests/js/), then pytest, one worker per core
+# (pytest-xdist). Extra arguments go to pytest: bash tests/run.sh tests/engine -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,4 +48,6 @@ CHAINRULE_PYTHON="$PWD/.venv/bin/python" node --test --test-reporter=spec tests/
 
 echo "== running the tests"
 export PATH="$PWD/.venv/bin:$PATH"  # console scripts: chainrule, hadolint
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (PYTEST_WORKERS=0: in this process), each test file whole
+# on one worker: its module fixtures (a built site, a lecture server) are made once.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile --durations=10 "$@"
