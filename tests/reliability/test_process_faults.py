@@ -104,8 +104,10 @@ def test_a_worker_killed_with_kill_9_under_load(tmp_path):
             assert [call(base, "/healthz").status for _ in range(10)] == [200] * 10
             replaced = wait_for(lambda: len(workers_of(base) - workers) == 1
                                 and workers_of(base), "a new worker", timeout=20)
-            wait_for(lambda: base.log.read_text().count("Application startup complete") == 3,
-                     "the new worker serving", timeout=30)
+            # At least 3: on a busy machine uvicorn may also replace a worker slow
+            # to answer its health check, and a poll can miss the count passing 3.
+            wait_for(lambda: base.log.read_text().count("Application startup complete") >= 3,
+                     "the new worker serving", timeout=60)
             at_replacement = len(load.answers)
             wait_for(lambda: len(load.answers) >= at_replacement + 60, "60 answers after")
         # Only the requests in flight on the dead worker failed (one per client at most),
