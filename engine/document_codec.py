@@ -21,7 +21,7 @@ from engine.group_steps import group_steps
 from engine.notation import (Math, chip, chip_text, fill_operands, format_number, number, prime,
                              written_key)
 from engine.ops import Written
-from engine.schema import decode_number, encode_number
+from engine.json_numbers import decode_number, encode_number
 
 
 def backward_order(requires: list[bool], edges: list[tuple[int, int]],
@@ -189,7 +189,10 @@ def _groups(raw_groups: list[dict], nodes: list[dict], edges: list[dict]) -> lis
     read_edges = [SimpleNamespace(**{**e, "local_grad": decode_number(e["local_grad"])})
                   for e in edges]
     steps = group_steps(read_nodes, read_edges, groups)
-    return [{**raw, "members": mine, "steps": made.model_dump(mode="json")}
+    for made in steps:   # as JSON writes them: a non-finite contribution as its string
+        for flow in made["flows"]:
+            flow["contribution"] = encode_number(flow["contribution"])
+    return [{**raw, "members": mine, "steps": made}
             for raw, mine, made in zip(raw_groups, members, steps)]
 
 

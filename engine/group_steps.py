@@ -21,7 +21,6 @@ runs both on the same documents).
 from __future__ import annotations
 
 from engine.notation import Math, format_number, number
-from engine.schema import GroupFlow, GroupSteps
 
 MAX_PATHS = 4            # more paths than this: the sum over the edges into the group
 MAX_EXPRESSION = 60      # a longer output expression is left out of the forward text
@@ -126,7 +125,7 @@ def _wrapped_text(edge) -> str:
     return edge.local_grad_expr
 
 
-def _flows(nodes, group, inside: set[int], out_of) -> list[GroupFlow]:
+def _flows(nodes, group, inside: set[int], out_of) -> list[dict]:
     outputs = set(group.outputs)
     # The path form needs each output's gradient to come from outside only.
     outputs_leave = all(not (e.target in inside) for o in outputs for e in out_of.get(o, []))
@@ -166,11 +165,11 @@ def _flows(nodes, group, inside: set[int], out_of) -> list[GroupFlow]:
         parts.append(number(contribution))
         text = me.text + sign.text + " = ".join(p.text for p in parts)
         tex = me.tex + sign.tex + " = ".join(p.tex for p in parts)
-        flows.append(GroupFlow(child=i, contribution=contribution, text=text, tex=tex))
+        flows.append({"child": i, "contribution": contribution, "text": text, "tex": tex})
     return flows
 
 
-def group_steps(nodes, edges, groups) -> list[GroupSteps]:
+def group_steps(nodes, edges, groups) -> list[dict]:
     """Each group's forward step and what leaves it backward (the gradient
     arriving at its outputs is their own backward steps', which the page
     writes: static/js/group_document.js). Nodes, edges and groups are read
@@ -183,13 +182,7 @@ def group_steps(nodes, edges, groups) -> list[GroupSteps]:
     found = []
     for group in groups:
         forward = _forward(nodes, group, inside[group.id])
-        found.append(GroupSteps(forward_text=forward.text, forward_tex=forward.tex,
-                                flows=_flows(nodes, group, inside[group.id], out_of)))
+        found.append({"forward_text": forward.text, "forward_tex": forward.tex,
+                      "flows": _flows(nodes, group, inside[group.id], out_of)})
     return found
 
-
-def with_group_steps(doc):
-    """`doc` (a schema.Document), each of its groups given its steps."""
-    for group, steps in zip(doc.groups, group_steps(doc.nodes, doc.edges, doc.groups)):
-        group.steps = steps
-    return doc

@@ -20,7 +20,7 @@ JSON stays strict: a non-finite number is written as the string "Infinity",
 
 from __future__ import annotations
 
-import math
+import json
 import re
 from typing import Annotated, Literal, Union
 
@@ -28,22 +28,12 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
                       ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from engine import ops
+from engine.document_codec import expand, fill_derived, pass_length
+from engine.group_steps import group_steps
+from engine.json_numbers import NON_FINITE, decode_number, encode_number  # noqa: F401 (read from here too)
 
 DOCUMENT_VERSION = 3   # 2: groups; 3: derivable fields and steps left out (1 and 2 still read)
-NON_FINITE = ("Infinity", "-Infinity", "NaN")
 _TEMPLATE = r"^(?:[^$]|\$[aAbB](?![_a-zA-Z0-9]))*$"   # only the operands as placeholders
-
-
-def encode_number(x: float) -> float | str:
-    if math.isfinite(x):
-        return x
-    return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
-
-
-def decode_number(x):
-    """The three strings stand for the non-finite floats; anything else is
-    checked strictly (no true/false, no numeric strings)."""
-    return float(x) if isinstance(x, str) and x in NON_FINITE else x
 
 
 Number = Annotated[
@@ -270,7 +260,6 @@ class Document(_Model):
         (ids, names, TeX, gradient names, chips), without being written back.
         One the engine built (context {"built": True}) needs no checking."""
         if self.version >= 3:
-            from engine.document_codec import fill_derived
             fill_derived(self, checked=bool(info.context and info.context.get("built")))
         elif any(g.members is None for g in self.groups):
             raise ValueError("a version 1 or 2 document's groups carry their members")
@@ -288,11 +277,15 @@ class Document(_Model):
         forward and backward steps with their arithmetic written out."""
         if self.version < 3:
             return self
-        import json
-        from engine.document_codec import expand
         return Document.model_validate(expand(json.loads(self.to_json())))
 
     def pass_length(self, pass_: str) -> int:
         """How many steps the pass has (version 3 derives them)."""
-        from engine.document_codec import pass_length
         return pass_length(self, pass_)
+
+    def with_group_steps(self) -> Document:
+        """This document, each of its groups given its steps in place
+        (engine/group_steps.py: what version 3 leaves for readers to derive)."""
+        for group, steps in zip(self.groups, group_steps(self.nodes, self.edges, self.groups)):
+            group.steps = GroupSteps.model_validate(steps)
+        return self

@@ -13,7 +13,6 @@ import pytest
 
 from engine import Value, build_document
 from engine.document_codec import expand
-from engine.group_steps import with_group_steps
 from engine.nn import MLP
 from engine.schema import Document
 
@@ -46,7 +45,7 @@ def test_a_grouped_document_carries_no_members_or_steps_and_reads_back_as_sent(c
 def test_documents_that_carry_members_and_steps_still_save_as_sent(client):
     """Version 3 as written before steps were derived, and version 2."""
     built = Document.model_validate_json(mlp_json())
-    older_3 = json.loads(with_group_steps(built).to_json())
+    older_3 = json.loads(built.with_group_steps().to_json())
     for group, members in zip(older_3["groups"], (g.members for g in built.groups)):
         group["members"] = members
     version_2 = json.loads(Document.model_validate_json(mlp_json()).as_version_2().to_json())

@@ -12,7 +12,6 @@ import pytest
 from overlaps import overlaps
 
 from engine import Value, build_document, publish
-from engine.group_steps import with_group_steps
 from engine.nn import MLP
 
 DRAWN_LIMIT = 60
@@ -25,7 +24,7 @@ def network(server):
     model = MLP(2, [16, 16, 1])
     loss = (model([Value(0.5, label="x0"), Value(-1.5, label="x1")]) - 1.0) ** 2
     loss.label = "ℓ"
-    document = with_group_steps(build_document(loss))   # steps: the engine's rule, which the page derives
+    document = build_document(loss).with_group_steps()   # steps: the engine's rule, which the page derives
     # The engine's own backward pass, on the Values, for the parameters.
     model.zero_grad()
     loss.backward()

@@ -13,7 +13,6 @@ import pytest
 
 from engine import build_document, document_of_parsed, parse
 from engine.nn import MLP
-from engine.group_steps import with_group_steps
 from engine.grouping import group_graph
 from engine.schema import Document
 from engine.trace import record
@@ -110,7 +109,7 @@ def test_version_3_leaves_group_steps_and_members_out_and_reading_derives_them()
     assert again.to_json() == doc.to_json()
     assert [g.members for g in again.groups] == [g.members for g in doc.groups]
     # The rules on a Document (with_group_steps) and on its JSON (expand) agree exactly.
-    reference = with_group_steps(again.model_copy(deep=True))
+    reference = again.model_copy(deep=True).with_group_steps()
     derived = again.as_version_2()
     assert [g.steps for g in derived.groups] == [g.steps for g in reference.groups]
     assert all(g.steps.flows for g in derived.groups)

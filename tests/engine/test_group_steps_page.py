@@ -17,7 +17,6 @@ import pytest
 
 from engine import Value, build_document, document_of_parsed, parse
 from engine.examples import load_examples
-from engine.group_steps import with_group_steps
 from engine.nn import MLP
 from engine.schema import decode_number
 
@@ -78,7 +77,7 @@ def test_the_page_derives_the_group_steps_the_engine_writes():
         assert groups, f"{name} has no groups"
         assert all("steps" not in g and "members" not in g for g in groups), name
     for (name, doc), page in zip(built.items(), page_group_steps(list(sent.values()))):
-        reference = with_group_steps(doc)   # the Python rule on the engine's Document
+        reference = doc.with_group_steps()   # the Python rule on the engine's Document
         assert len(page) == len(reference.groups), name
         for group, steps in zip(reference.groups, page):
             where = f"{name}, group {group.id} ({group.label})"
@@ -92,9 +91,9 @@ def test_the_page_derives_the_group_steps_the_engine_writes():
 
 def test_the_fixtures_write_chains_through_groups_and_sums_over_edges():
     """The parity above covers both forms of a flow and counted inputs."""
-    texts = [f.text for doc in documents().values() for g in with_group_steps(doc).groups
+    texts = [f.text for doc in documents().values() for g in doc.with_group_steps().groups
              for f in g.steps.flows]
-    forwards = [g.steps.forward_text for g in with_group_steps(documents()["mlp-16-16-1"]).groups]
+    forwards = [g.steps.forward_text for g in documents()["mlp-16-16-1"].with_group_steps().groups]
     assert any(" × " in t for t in texts)              # one path: its numbers written out
     assert any(t.count("·") > 1 and " + " in t for t in texts)   # several paths or edges
     assert any(" += " in t for t in texts)             # an input used outside too
