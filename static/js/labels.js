@@ -65,35 +65,66 @@ function boxAt(place, width, vertical) {
   return [x0 - MARGIN, place.y + top - MARGIN, x0 + w + MARGIN, place.y + bottom + MARGIN];
 }
 
-/** Boxes bucketed on a grid, so that big graphs stay linear. */
+/** What is placed, bucketed on grids so that big graphs stay linear: boxes
+    (nodes, chips, labels: hard) on a coarse one, each in every cell it
+    touches; the lines' sample points (soft, 2 units round each point) on a
+    fine one, each in the cell of its centre only, so that a query reads
+    only the points near it and counts each once. Cells are numbered, not
+    named: building a string per cell and query cost more than the sums. */
+const POINT = 2;
+const POINT_CELL = 24;
+const cellOf = (i, j) => (i + 32768) * 65536 + (j + 32768);
 function grid() {
   const cells = new Map();
-  const keys = (b) => {
-    const out = [];
-    for (let i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i += 1) {
-      for (let j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j += 1) out.push(`${i},${j}`);
-    }
-    return out;
-  };
+  const points = new Map();
+  let query = 0;
   return {
     add(b) {
-      for (const key of keys(b)) {
-        if (!cells.has(key)) cells.set(key, []);
-        cells.get(key).push(b);
+      const entry = { b, seen: 0 };
+      for (let i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i += 1) {
+        for (let j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j += 1) {
+          const key = cellOf(i, j);
+          const list = cells.get(key);
+          if (list) list.push(entry);
+          else cells.set(key, [entry]);
+        }
       }
+    },
+    /** A point of a line: the box [x − 2, y − 2, x + 2, y + 2], soft. */
+    addPoint(x, y) {
+      const key = cellOf(Math.floor(x / POINT_CELL), Math.floor(y / POINT_CELL));
+      const list = points.get(key);
+      if (list) list.push(x, y);
+      else points.set(key, [x, y]);
     },
     /** [hard overlap area, soft overlap area] of a box against what is placed. */
     cost(b) {
-      const seen = new Set();
+      query += 1;
       let hard = 0;
+      for (let i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i += 1) {
+        for (let j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j += 1) {
+          const list = cells.get(cellOf(i, j));
+          if (!list) continue;
+          for (const entry of list) {
+            if (entry.seen === query) continue;
+            entry.seen = query;
+            hard += overlap(b, entry.b);
+          }
+        }
+      }
       let soft = 0;
-      for (const key of keys(b)) {
-        for (const t of cells.get(key) || []) {
-          if (seen.has(t)) continue;
-          seen.add(t);
-          const area = overlap(b, t);
-          if (t[4] === LINE_WEIGHT) soft += area * LINE_WEIGHT;
-          else hard += area;
+      const [x0, y0, x1, y1] = [b[0] - POINT, b[1] - POINT, b[2] + POINT, b[3] + POINT];
+      for (let i = Math.floor(x0 / POINT_CELL); i <= Math.floor(x1 / POINT_CELL); i += 1) {
+        for (let j = Math.floor(y0 / POINT_CELL); j <= Math.floor(y1 / POINT_CELL); j += 1) {
+          const list = points.get(cellOf(i, j));
+          if (!list) continue;
+          for (let k = 0; k < list.length; k += 2) {
+            const [x, y] = [list[k], list[k + 1]];
+            if (x <= x0 || x >= x1 || y <= y0 || y >= y1) continue;
+            const w = Math.min(b[2], x + POINT) - Math.max(b[0], x - POINT);
+            const h = Math.min(b[3], y + POINT) - Math.max(b[1], y - POINT);
+            if (w > 0 && h > 0) soft += w * h * LINE_WEIGHT;
+          }
         }
       }
       return [hard, soft];
@@ -180,7 +211,7 @@ export function placeLabels(doc, places, sizes) {
   const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
   for (const i of order) if (!doc.edges[i].chipless) placeChip(places[i], taken);
   for (const place of places) {
-    for (const [x, y] of place.trace) taken.add([x - 2, y - 2, x + 2, y + 2, LINE_WEIGHT]);
+    for (const [x, y] of place.trace) taken.addPoint(x, y);
   }
   for (const i of order) {
     const edge = doc.edges[i];

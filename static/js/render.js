@@ -13,7 +13,8 @@
 import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP } from './geometry.js';
 import { LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
 import { chipText as chipOfEdge, exact, flowText, fmt, num, primeOf, textWidth } from './format.js';
-import { BASELINE, el, label, measure, placeText, setName } from './svg_text.js';
+import { measureLabels } from './label_sizes.js';
+import { BASELINE, el, label, placeText, setName } from './svg_text.js';
 
 
 function fadeIn(node) {
@@ -53,7 +54,8 @@ export function drawGraph(svg, doc) {
   const nodeLayer = el('g', { class: 'nodes' }, viewport);
   const labelLayer = el('g', { class: 'labels' }, viewport);
 
-  const texts = labelTexts(doc);
+  // Measured first, while the layers are empty: the layout this forces covers the scratch texts only.
+  const sizes = measureLabels(doc, labelLayer, labelTexts(doc), doc.edges.map(chipOfEdge));
   const edges = doc.edges.map((edge) => {
     const line = el('path', { class: 'edge-line', 'data-edge-id': edge.id }, edgeLayer);
     const head = el('path', { class: 'edge-head' }, edgeLayer);
@@ -66,9 +68,6 @@ export function drawGraph(svg, doc) {
     setName(el('tspan', {}, chipText), chipOfEdge(edge).slice(1));
     return { edge, line, head, nameLabel, gradLabel, chip, chipRect, chipText, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
   });
-  // Chips are measured while shown; they hide again at the first paint.
-  for (const h of edges) h.chip.classList.add('shown');
-  const sizes = measure(doc, labelLayer, edges, texts);
   const places = placeLabels(doc, edgeGeometry(doc, sizes.chips), sizes);
   edges.forEach((h, i) => {
     const place = places[i];
@@ -84,7 +83,6 @@ export function drawGraph(svg, doc) {
     h.chipText.setAttribute('x', cx);
     h.chipText.setAttribute('y', cy);
     if (place.chip.crowded) h.chip.setAttribute('data-crowded', '');
-    h.chip.classList.remove('shown');
     const xs = place.trace.map((p) => p[0]);
     const ys = place.trace.map((p) => p[1]);
     h.box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];

@@ -1,0 +1,99 @@
+/* How wide each arrow label and chip is, measured in the page: every text a
+   label will hold, drawn in a scratch layer and read in one layout, so that
+   labels.js places what is drawn.
+
+   Widths are kept by text: opening a group draws the graph again, and most
+   of its texts were measured for the drawing before; only the new ones are
+   drawn and read. A width depends on the text, its class and the page's
+   fonts and sizes, so the kept widths are dropped when large text toggles
+   or a font finishes loading, and a width read while the label fonts are
+   not all loaded (a fallback font measures differently) is used once and
+   not kept. The scratch layer is measured before the graph's own elements
+   are made, so that the layout it forces covers the scratch only. */
+
+import { BASELINE, el, label, setName } from './svg_text.js';
+import { estimatedSizes } from './labels.js';
+
+// The fonts the graph's labels are set in (app.css): KaTeX's, vendored.
+export const LABEL_FONTS = ['15px KaTeX_Main', 'bold 15px KaTeX_Main', 'italic 15px KaTeX_Math', 'italic bold 15px KaTeX_Math'];
+
+const kept = { big: null, widths: new Map(), vertical: null };
+
+/** Forget every kept width (the fonts or the label size changed). */
+export function forgetLabelSizes() {
+  kept.widths = new Map();
+  kept.vertical = null;
+}
+
+if (typeof document !== 'undefined' && document.fonts && document.fonts.addEventListener) {
+  document.fonts.addEventListener('loadingdone', forgetLabelSizes);
+}
+
+const fontsSettled = () => document.fonts.status === 'loaded' && LABEL_FONTS.every((font) => document.fonts.check(font));
+
+/** Sizes for labels.js: the widest text of each arrow's name and gradient
+    label (`texts`, labels.js labelTexts), of the output's stub and of each
+    chip (`chips`: their texts, format.js chipText), in layout units, and
+    how far each baseline's boxes reach above and below the anchor. Falls
+    back on estimates when the graph is not laid out (a hidden page). */
+export function measureLabels(doc, labelLayer, texts, chips) {
+  const big = document.body.classList.contains('big');
+  if (kept.big !== big) {
+    forgetLabelSizes();
+    kept.big = big;
+  }
+  const keep = fontsSettled();
+  const widths = keep ? kept.widths : new Map(kept.widths);   // new readings stay out of `kept` unless fonts settled
+  const scratch = el('g', { class: 'measuring', 'aria-hidden': 'true' }, labelLayer);
+  const pending = new Map();   // key → the scratch element to read
+  const labelKey = (cls, [name, rest]) => {
+    const key = `${cls}\u0000${name}\u0000${rest}`;
+    if (!widths.has(key) && !pending.has(key)) {
+      const handle = label(scratch, cls, {});
+      setName(handle.name, name);
+      handle.rest.textContent = rest;
+      pending.set(key, handle.text);
+    }
+    return key;
+  };
+  const chipKey = (text) => {
+    const key = `chip\u0000${text}`;
+    if (!widths.has(key) && !pending.has(key)) {
+      const chip = el('g', { class: 'chip shown' }, scratch);
+      const chipText = el('text', { 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
+      el('tspan', { class: 'times' }, chipText).textContent = '*';
+      setName(el('tspan', {}, chipText), text.slice(1));
+      pending.set(key, chipText);
+    }
+    return key;
+  };
+  const names = texts.names.map((pairs) => pairs.map((pair) => labelKey('edge-name', pair)));
+  const grads = texts.grads.map((pairs) => pairs.map((pair) => labelKey('edge-grad', pair)));
+  const stub = texts.stub.map((pair) => labelKey('edge-grad', pair));
+  const chipKeys = chips.map(chipKey);
+  let vertical = keep ? kept.vertical : null;
+  if (pending.size || !vertical) {
+    const probe = label(scratch, 'edge-name', {});
+    setName(probe.name, 'u');
+    probe.rest.textContent = ' = 0.25';
+    if (probe.text.getBBox().width === 0) {
+      scratch.remove();
+      return { ...estimatedSizes(doc, texts), largeText: big };
+    }
+    for (const [key, text] of pending) widths.set(key, text.getBBox().width);
+    vertical = {};
+    for (const [baseline, value] of Object.entries(BASELINE)) {
+      probe.text.setAttribute('dominant-baseline', value);
+      const box = probe.text.getBBox();
+      vertical[baseline] = [box.y, box.y + box.height];
+    }
+    if (keep) kept.vertical = vertical;
+  }
+  scratch.remove();
+  const widest = (keys) => Math.max(0, ...keys.map((key) => widths.get(key)));
+  return {
+    names: names.map(widest), grads: grads.map(widest), stub: widest(stub),
+    chips: chipKeys.map((key) => widths.get(key)), vertical,
+    largeText: big,   // labels keep their full size (labels.js)
+  };
+}
