@@ -6,18 +6,38 @@
 import { exact, fmt, isAtomic, num, primeOf, texNumber } from './format.js';
 import { accumulates } from './scene.js';
 
+// Typeset TeX kept by its text: a step shown again (stepping back, the
+// player looping, the same rule in another drawing) is cloned, not typeset
+// again; KaTeX was most of a step's time. Bounded, oldest out first.
+const KEPT_TEX = 1000;
+const keptTex = new Map();
+
+/** `target` holds `tex` typeset (KaTeX's HTML, inline: a long chain rule wraps after its = and +). */
+function typesetInto(target, tex) {
+  let holder = keptTex.get(tex);
+  if (!holder) {
+    holder = document.createElement('span');
+    window.katex.render(tex, holder, { displayMode: false, throwOnError: false, output: 'html' });
+    if (keptTex.size >= KEPT_TEX) keptTex.delete(keptTex.keys().next().value);
+    keptTex.set(tex, holder);
+  }
+  target.textContent = '';
+  target.append(...holder.cloneNode(true).childNodes);
+}
+
 function typeset(target, tex, text) {
   if (target.last === tex) return;
   target.last = tex;
   target.textContent = '';
   if (!tex) return;
-  if (window.katex) {
-    // Inline, not display mode: a long chain rule wraps after its = and +.
-    window.katex.render(tex, target, { displayMode: false, throwOnError: false, output: 'html' });
-  } else {
-    target.textContent = text;
-  }
+  if (window.katex) typesetInto(target, tex);
+  else target.textContent = text;
 }
+
+// A collapsed group's flows scroll (app.css .group-flows): the first few are
+// typeset at once, the others as they scroll near the view, written in
+// words until then (a neuron of 16 inputs has over 30).
+const FLOWS_AT_ONCE = 8;
 
 /** A node's gradient in TeX (u', \left(y - y^{*}\right)'), as the document writes it. */
 function primeTex(node) {
@@ -93,7 +113,17 @@ export function createPanel(root, doc, passes) {
     where.textContent = show ? `where ${node.label} = ${node.expression}` : '';
   }
 
+  const later = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting || !entry.target.laterTex) continue;
+      later.unobserve(entry.target);
+      typesetInto(entry.target, entry.target.laterTex);
+      entry.target.laterTex = null;
+    }
+  }, { root: flows, rootMargin: '100% 0px' });
+
   function paintFlows(scene) {
+    if (later) later.disconnect();
     flows.textContent = '';
     flows.classList.remove('group-flows');
     const step = scene.currentStep;
@@ -102,13 +132,20 @@ export function createPanel(root, doc, passes) {
     // A collapsed group's step: the engine wrote each flow's chain rule (engine/group_steps.py).
     const grouped = [...step.flows, ...(step.inner || [])].filter((g) => g.text);
     flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
+    let count = 0;
     for (const f of grouped) {
       (f.texts || [f.text]).forEach((text, k) => {
         const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, [['', text]]);
         if (!window.katex) return;
         li.setAttribute('aria-label', text);
-        li.textContent = '';
-        window.katex.render((f.texes || [f.tex])[k], li, { throwOnError: false, output: 'html' });
+        const tex = (f.texes || [f.tex])[k];
+        count += 1;
+        if (count <= FLOWS_AT_ONCE || !later) {
+          typesetInto(li, tex);
+        } else {
+          li.laterTex = tex;
+          later.observe(li);
+        }
       });
     }
     for (const f of step.flows.filter((g) => !g.text)) {
@@ -125,8 +162,7 @@ export function createPanel(root, doc, passes) {
         const tex = `${primeTex(child)} \\mathrel{+}= ${primeTex(node)} \\cdot ${localTex}`
           + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
         li.setAttribute('aria-label', li.textContent);
-        li.textContent = '';
-        window.katex.render(tex, li, { throwOnError: false, output: 'html' });
+        typesetInto(li, tex);
       }
     }
   }
