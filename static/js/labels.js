@@ -29,13 +29,14 @@ const CELL = 120;
 /** Every text each arrow's two labels will ever hold, from the document, as
     [name, rest] pairs (render.js measures them all). */
 export function labelTexts(doc) {
+  // A quiet arrow (one of many out of one node, group_document.js) shows no label: nothing to measure.
   const names = doc.edges.map((edge) => {
     const source = doc.nodes[edge.source];
-    return [[edge.label, ` = ${fmt(num(source.value))}`]];
+    return edge.quiet ? [['', '']] : [[edge.label, ` = ${fmt(num(source.value))}`]];
   });
   const grads = doc.edges.map((edge) => {
     const source = doc.nodes[edge.source];
-    if (source.grad === null) return [['', '']];
+    if (source.grad === null || edge.quiet) return [['', '']];
     const grad = num(source.grad);
     const pairs = [[primeOf(source), ` = ${fmt(grad)}`]];
     if (source.kind !== 'op') pairs.push([`${source.label}.grad`, ` = ${fmt(grad * 10)}`]);
@@ -43,7 +44,7 @@ export function labelTexts(doc) {
   });
   for (const step of doc.steps) {
     if (step.pass !== 'backward') continue;
-    for (const f of step.flows) grads[f.edge].push(['', flowText(num(step.grad), num(f.local_grad))]);
+    for (const f of step.flows) if (!doc.edges[f.edge].quiet) grads[f.edge].push(['', flowText(num(step.grad), num(f.local_grad))]);
   }
   const output = doc.nodes[doc.output];
   const stub = [[output.label, ` = ${fmt(num(output.value))}`], [primeOf(output), ' = 99']];
@@ -97,8 +98,11 @@ function grid() {
       if (list) list.push(x, y);
       else points.set(key, [x, y]);
     },
-    /** [hard overlap area, soft overlap area] of a box against what is placed. */
-    cost(b) {
+    /** [hard overlap area, soft overlap area] of a box against what is
+        placed. `bound`: the caller wants only a total (hard × HARD + soft)
+        under it, so the sums stop, partial, once past it. `lines` false:
+        the hard area only. */
+    cost(b, bound = Infinity, lines = true) {
       query += 1;
       let hard = 0;
       for (let i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i += 1) {
@@ -110,9 +114,11 @@ function grid() {
             entry.seen = query;
             hard += overlap(b, entry.b);
           }
+          if (hard * HARD > bound) return [hard, 0];
         }
       }
       let soft = 0;
+      if (!lines) return [hard, soft];
       const [x0, y0, x1, y1] = [b[0] - POINT, b[1] - POINT, b[2] + POINT, b[3] + POINT];
       for (let i = Math.floor(x0 / POINT_CELL); i <= Math.floor(x1 / POINT_CELL); i += 1) {
         for (let j = Math.floor(y0 / POINT_CELL); j <= Math.floor(y1 / POINT_CELL); j += 1) {
@@ -125,6 +131,7 @@ function grid() {
             const h = Math.min(b[3], y + POINT) - Math.max(b[1], y - POINT);
             if (w > 0 && h > 0) soft += w * h * LINE_WEIGHT;
           }
+          if (hard * HARD + soft > bound) return [hard, soft];
         }
       }
       return [hard, soft];
@@ -155,11 +162,11 @@ function placeChip(place, taken) {
   const { hw, hh } = place.chip;
   const boxOf = ([x, y]) => [x - hw - MARGIN, y - hh - MARGIN, x + hw + MARGIN, y + hh + MARGIN];
   const { trace } = place;
-  let best = { cost: taken.cost(boxOf(place.mid))[0], mid: place.mid };
+  let best = { cost: taken.cost(boxOf(place.mid), Infinity, false)[0], mid: place.mid };
   for (const f of CHIP_ALONG) {
     if (best.cost === 0) break;
     const point = trace[Math.round(f * (trace.length - 1))];
-    const cost = taken.cost(boxOf(point))[0];
+    const cost = taken.cost(boxOf(point), Infinity, false)[0];
     if (cost < best.cost) best = { cost, mid: point };
   }
   place.mid = best.mid;
@@ -180,8 +187,13 @@ function bestSpot(place, taken, spotAt, preferred, scales = SCALES) {
     for (const t of place.curved || place.steep ? STEEP_ALONG : ALONG) {
       for (const side of place.curved ? [preferred] : [preferred, 1 - preferred]) {
         for (const push of place.curved ? [0] : PUSHES) {
+          // What the spot costs before it covers anything: one that cannot
+          // beat the best so far is not tried, and one that passes it is
+          // given up as soon as it does (the slack keeps rounding out).
+          const base = Math.abs(t - 0.5) * 60 + (side !== preferred ? 25 : 0) + push * 2 + (1 - scale) * 200;
+          if (best && base >= best.cost) continue;
           const { spot, box } = spotAt(scale, t, side, push);
-          const [hard, soft] = taken.cost(box);
+          const [hard, soft] = taken.cost(box, best ? best.cost - base + 1e-6 * (1 + best.cost) : Infinity);
           const cost = hard * HARD + soft + Math.abs(t - 0.5) * 60 + (side !== preferred ? 25 : 0)
             + push * 2 + (1 - scale) * 200;
           if (!best || cost < best.cost) best = { cost, hard, spot, box, side };

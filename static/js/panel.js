@@ -12,8 +12,8 @@ import { accumulates } from './scene.js';
 const KEPT_TEX = 1000;
 const keptTex = new Map();
 
-/** `target` holds `tex` typeset (KaTeX's HTML, inline: a long chain rule wraps after its = and +). */
-function typesetInto(target, tex) {
+/** `tex` typeset, kept (KaTeX's HTML, inline: a long chain rule wraps after its = and +). */
+function keptTypeset(tex) {
   let holder = keptTex.get(tex);
   if (!holder) {
     holder = document.createElement('span');
@@ -21,8 +21,13 @@ function typesetInto(target, tex) {
     if (keptTex.size >= KEPT_TEX) keptTex.delete(keptTex.keys().next().value);
     keptTex.set(tex, holder);
   }
+  return holder;
+}
+
+/** `target` holds `tex` typeset. */
+function typesetInto(target, tex) {
   target.textContent = '';
-  target.append(...holder.cloneNode(true).childNodes);
+  target.append(...keptTypeset(tex).cloneNode(true).childNodes);
 }
 
 function typeset(target, tex, text) {
@@ -96,6 +101,7 @@ export function createPanel(root, doc, passes) {
   const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
   const PASS_NAMES = { forward: 'Forward', backward: 'Backward', tangent: 'Forward mode' };
   chainRule.last = undefined;
+  flows.lastStep = undefined;
   gradients.textContent = '';
 
   function paintCaption(scene) {
@@ -122,15 +128,29 @@ export function createPanel(root, doc, passes) {
     }
   }, { root: flows, rootMargin: '100% 0px' });
 
+  /** A collapsed group's flows: the engine wrote each one's chain rule (engine/group_steps.py). */
+  const groupFlows = (step) => [...step.flows, ...(step.inner || [])].filter((g) => g.text);
+
+  /** A plain node's flow in TeX: child′ += node′ · local = the numbers. */
+  function plainFlowTex(step, f) {
+    const edge = doc.edges[f.edge];
+    const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];
+    const localTex = edge.local_grad_wrapped_tex
+      ?? (isAtomic(edge.local_grad_expr) ? edge.local_grad_tex : `\\left(${edge.local_grad_tex}\\right)`);
+    return `${primeTex(doc.nodes[f.child])} \\mathrel{+}= ${primeTex(doc.nodes[step.node])} \\cdot ${localTex}`
+      + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
+  }
+
   function paintFlows(scene) {
+    const step = scene.pass === 'backward' ? scene.currentStep : null;
+    if (flows.lastStep === step) return;   // the same step painted again (a toggle, a resize)
+    flows.lastStep = step;
     if (later) later.disconnect();
     flows.textContent = '';
     flows.classList.remove('group-flows');
-    const step = scene.currentStep;
-    if (scene.pass !== 'backward' || !step) return;
+    if (!step) return;
     const node = doc.nodes[step.node];
-    // A collapsed group's step: the engine wrote each flow's chain rule (engine/group_steps.py).
-    const grouped = [...step.flows, ...(step.inner || [])].filter((g) => g.text);
+    const grouped = groupFlows(step);
     flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
     let count = 0;
     for (const f of grouped) {
@@ -157,14 +177,33 @@ export function createPanel(root, doc, passes) {
         ['', `${primeOf(node)} · ${edge.local_grad_expr} = ${fmt(upstream)} × ${fmt(local)} = ${fmt(contribution)}`],
       ]);
       if (window.katex) {
-        const localTex = edge.local_grad_wrapped_tex
-          ?? (isAtomic(edge.local_grad_expr) ? edge.local_grad_tex : `\\left(${edge.local_grad_tex}\\right)`);
-        const tex = `${primeTex(child)} \\mathrel{+}= ${primeTex(node)} \\cdot ${localTex}`
-          + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
         li.setAttribute('aria-label', li.textContent);
-        typesetInto(li, tex);
+        typesetInto(li, plainFlowTex(step, f));
       }
     }
+  }
+
+  /** While the page is idle, the next step's TeX is typeset ahead: stepping
+      on then clones it (keptTex) instead of typesetting within the frame. */
+  let ahead = null;
+  function typesetAhead(scene) {
+    if (ahead !== null) cancelIdleCallback(ahead);
+    ahead = null;
+    const steps = { forward: passes.forward_steps, backward: passes.backward_steps }[scene.pass];
+    const next = steps && steps[scene.step];
+    if (!next || !window.katex || typeof requestIdleCallback === 'undefined') return;
+    ahead = requestIdleCallback((deadline) => {
+      ahead = null;
+      const texes = [next.tex];
+      if (scene.pass === 'backward') {
+        texes.push(...groupFlows(next).flatMap((f) => f.texes || [f.tex]).slice(0, FLOWS_AT_ONCE));
+        texes.push(...next.flows.filter((g) => !g.text).map((f) => plainFlowTex(next, f)));
+      }
+      for (const tex of texes) {
+        if (deadline.timeRemaining() < 2) return;
+        if (tex) keptTypeset(tex);
+      }
+    });
   }
 
   // One row per parameter, made once; a step rewrites only the rows that change.
@@ -230,6 +269,7 @@ export function createPanel(root, doc, passes) {
       paintWhere(scene);
       paintFlows(scene);
       paintGradients(scene);
+      typesetAhead(scene);
     },
   };
 }

@@ -128,6 +128,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     } finally {
       changing = false;
     }
+    graph.fadesWhole = true;
     paint();
     animateChange(graph, doc, before, oldItemOf);
     if (focusGroup !== null) {
