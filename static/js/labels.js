@@ -234,8 +234,10 @@ export function placeLabels(doc, places, sizes) {
       place.boxes = [];
       continue;
     }
+    const sides = new Map();   // the arrow's two sides at t, the same for every size and push
+    const sidesAt = (t) => sides.get(t) || sides.set(t, place.sidesAt(t)).get(t);
     const fits = (scale, t, side, push, width) => {
-      const spot = candidate(place.sidesAt(t)[side], push, scale, width, place.length);
+      const spot = candidate(sidesAt(t)[side], push, scale, width, place.length);
       return { spot, box: boxAt(spot, width, sizes.vertical) };
     };
     // The name first, on its usual side; then the gradient, best on the other.

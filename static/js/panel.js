@@ -39,10 +39,11 @@ function typeset(target, tex, text) {
   else target.textContent = text;
 }
 
-// A collapsed group's flows scroll (app.css .group-flows): the first few are
-// typeset at once, the others as they scroll near the view, written in
-// words until then (a neuron of 16 inputs has over 30).
-const FLOWS_AT_ONCE = 8;
+// A collapsed group's flows scroll (app.css .group-flows): those the list
+// shows first (about six) are typeset at once, the others as they scroll
+// near the view, written in words until then (a neuron of 16 inputs has
+// over 30).
+const FLOWS_AT_ONCE = 7;
 
 /** A node's gradient in TeX (u', \left(y - y^{*}\right)'), as the document writes it. */
 function primeTex(node) {
@@ -126,7 +127,7 @@ export function createPanel(root, doc, passes) {
       typesetInto(entry.target, entry.target.laterTex);
       entry.target.laterTex = null;
     }
-  }, { root: flows, rootMargin: '100% 0px' });
+  }, { root: flows, rootMargin: '50% 0px' });
 
   /** A collapsed group's flows: the engine wrote each one's chain rule (engine/group_steps.py). */
   const groupFlows = (step) => [...step.flows, ...(step.inner || [])].filter((g) => g.text);
