@@ -34,6 +34,9 @@ export function forgetLabelSizes() {
 const labelFaces = () => [...document.fonts].filter((face) => LABEL_FAMILIES.test(face.family));
 
 if (typeof document !== 'undefined' && document.fonts && document.fonts.addEventListener) {
+  // Asked for as the scripts start, not when a first drawing finds them
+  // missing: the first drawing is then measured in them, once (view.js).
+  for (const font of LABEL_FONTS) document.fonts.load(font).catch(() => {});
   document.fonts.addEventListener('loadingdone', (event) => {
     // A face of the labels' fonts that came in since the widths were read may change them.
     const news = (event.fontfaces || []).filter((face) => LABEL_FAMILIES.test(face.family) && !kept.faces.has(face));
