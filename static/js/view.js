@@ -18,7 +18,6 @@ import { passesOf, sceneOf } from './scene.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
 
-
 /** `atEdge` (optional): see keys.js; an embed hands the keys back to its deck at either end. */
 export function createView(root, store, { atEdge = null } = {}) {
   const svg = root.querySelector('svg.graph');
