@@ -74,7 +74,8 @@ function boxAt(place, width, vertical) {
     named: building a string per cell and query cost more than the sums. */
 const POINT = 2;
 const POINT_CELL = 24;
-const cellOf = (i, j) => (i + 32768) * 65536 + (j + 32768);
+// A cell's number stays a small integer (a fast key) for |i| < 16384 and |j| < 32768: hundreds of thousands of units.
+const cellOf = (i, j) => i * 65536 + j;
 function grid() {
   const cells = new Map();
   const points = new Map();
@@ -223,7 +224,7 @@ export function placeLabels(doc, places, sizes) {
   const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
   for (const i of order) if (!doc.edges[i].chipless) placeChip(places[i], taken);
   for (const place of places) {
-    for (const [x, y] of place.trace) taken.addPoint(x, y);
+    for (const point of place.trace) taken.addPoint(point[0], point[1]);
   }
   for (const i of order) {
     const edge = doc.edges[i];
