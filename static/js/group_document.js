@@ -73,6 +73,17 @@ export function viewDocument(doc, drawn, placed) {
     }
   });
   const done = new Set();
+  // Looked up for every collapsed group: each node's backward step, and the
+  // first joined edge into a drawn item from a document node.
+  const backwardOf = new Map();
+  for (const s of backwardSteps) if (!backwardOf.has(s.node)) backwardOf.set(s.node, s);
+  const joinedInto = new Map();
+  edges.forEach((e, j) => {
+    for (const d of e.joins || []) {
+      const pair = `${e.target}>${doc.edges[d].source}`;
+      if (!joinedInto.has(pair)) joinedInto.set(pair, j);
+    }
+  });
   backwardSteps.forEach((s, k) => {
     const key = drawn.itemOf[s.node];
     const i = index.get(key);
@@ -84,7 +95,7 @@ export function viewDocument(doc, drawn, placed) {
       }));
     } else if (!done.has(key)) {
       done.add(key);
-      backward.push(groupBackward(doc, nodes[i], i, k, { key, drawn, at, edgeOf, edges, index: backward.length }));
+      backward.push(groupBackward(doc, nodes[i], i, k, { key, drawn, at, edgeOf, edges, backwardOf, joinedInto, index: backward.length }));
     }
   });
   const frames = framesOf(nodes, drawn, placed, index);
@@ -199,12 +210,12 @@ function groupNode(doc, group, id, x, y) {
   };
 }
 
-function groupBackward(doc, node, i, k, { key, drawn, at, edgeOf, edges, index }) {
+function groupBackward(doc, node, i, k, { key, drawn, at, edgeOf, backwardOf, joinedInto, index }) {
   const { group } = node;
   const received = [];
   const arrivals = [];   // the outputs' own backward steps: the gradient arriving at the group
   for (const o of group.outputs) {
-    const step = doc.steps.find((s) => s.pass === 'backward' && s.node === o);
+    const step = backwardOf.get(o);
     if (!step) continue;
     arrivals.push(step);
     for (const r of step.received) {
@@ -218,8 +229,8 @@ function groupBackward(doc, node, i, k, { key, drawn, at, edgeOf, edges, index }
   const byEdge = new Map();
   for (const f of (group.steps ? group.steps.flows : [])) {
     if (drawn.itemOf[f.child] === key) continue;   // a leaf inside: its gradient stays in the group
-    const j = edges.findIndex((e) => e.target === i && e.joins && e.joins.some((d) => doc.edges[d].source === f.child));
-    if (j < 0) continue;
+    const j = joinedInto.get(`${i}>${f.child}`);
+    if (j === undefined) continue;
     const seen = byEdge.get(j);
     if (seen) {
       seen.contribution = num(seen.contribution) + num(f.contribution);

@@ -29,13 +29,14 @@ const CELL = 120;
 /** Every text each arrow's two labels will ever hold, from the document, as
     [name, rest] pairs (render.js measures them all). */
 export function labelTexts(doc) {
+  // A quiet arrow (one of many out of one node, group_document.js) shows no label: nothing to measure.
   const names = doc.edges.map((edge) => {
     const source = doc.nodes[edge.source];
-    return [[edge.label, ` = ${fmt(num(source.value))}`]];
+    return edge.quiet ? [['', '']] : [[edge.label, ` = ${fmt(num(source.value))}`]];
   });
   const grads = doc.edges.map((edge) => {
     const source = doc.nodes[edge.source];
-    if (source.grad === null) return [['', '']];
+    if (source.grad === null || edge.quiet) return [['', '']];
     const grad = num(source.grad);
     const pairs = [[primeOf(source), ` = ${fmt(grad)}`]];
     if (source.kind !== 'op') pairs.push([`${source.label}.grad`, ` = ${fmt(grad * 10)}`]);
@@ -43,7 +44,7 @@ export function labelTexts(doc) {
   });
   for (const step of doc.steps) {
     if (step.pass !== 'backward') continue;
-    for (const f of step.flows) grads[f.edge].push(['', flowText(num(step.grad), num(f.local_grad))]);
+    for (const f of step.flows) if (!doc.edges[f.edge].quiet) grads[f.edge].push(['', flowText(num(step.grad), num(f.local_grad))]);
   }
   const output = doc.nodes[doc.output];
   const stub = [[output.label, ` = ${fmt(num(output.value))}`], [primeOf(output), ' = 99']];
@@ -65,35 +66,73 @@ function boxAt(place, width, vertical) {
   return [x0 - MARGIN, place.y + top - MARGIN, x0 + w + MARGIN, place.y + bottom + MARGIN];
 }
 
-/** Boxes bucketed on a grid, so that big graphs stay linear. */
+/** What is placed, bucketed on grids so that big graphs stay linear: boxes
+    (nodes, chips, labels: hard) on a coarse one, each in every cell it
+    touches; the lines' sample points (soft, 2 units round each point) on a
+    fine one, each in the cell of its centre only, so that a query reads
+    only the points near it and counts each once. Cells are numbered, not
+    named: building a string per cell and query cost more than the sums. */
+const POINT = 2;
+const POINT_CELL = 24;
+// A cell's number stays a small integer (a fast key) for |i| < 16384 and |j| < 32768: hundreds of thousands of units.
+const cellOf = (i, j) => i * 65536 + j;
 function grid() {
   const cells = new Map();
-  const keys = (b) => {
-    const out = [];
-    for (let i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i += 1) {
-      for (let j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j += 1) out.push(`${i},${j}`);
-    }
-    return out;
-  };
+  const points = new Map();
+  let query = 0;
   return {
     add(b) {
-      for (const key of keys(b)) {
-        if (!cells.has(key)) cells.set(key, []);
-        cells.get(key).push(b);
+      const entry = { b, seen: 0 };
+      for (let i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i += 1) {
+        for (let j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j += 1) {
+          const key = cellOf(i, j);
+          const list = cells.get(key);
+          if (list) list.push(entry);
+          else cells.set(key, [entry]);
+        }
       }
     },
-    /** [hard overlap area, soft overlap area] of a box against what is placed. */
-    cost(b) {
-      const seen = new Set();
+    /** A point of a line: the box [x − 2, y − 2, x + 2, y + 2], soft. */
+    addPoint(x, y) {
+      const key = cellOf(Math.floor(x / POINT_CELL), Math.floor(y / POINT_CELL));
+      const list = points.get(key);
+      if (list) list.push(x, y);
+      else points.set(key, [x, y]);
+    },
+    /** [hard overlap area, soft overlap area] of a box against what is
+        placed. `bound`: the caller wants only a total (hard × HARD + soft)
+        under it, so the sums stop, partial, once past it. `lines` false:
+        the hard area only. */
+    cost(b, bound = Infinity, lines = true) {
+      query += 1;
       let hard = 0;
+      for (let i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i += 1) {
+        for (let j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j += 1) {
+          const list = cells.get(cellOf(i, j));
+          if (!list) continue;
+          for (const entry of list) {
+            if (entry.seen === query) continue;
+            entry.seen = query;
+            hard += overlap(b, entry.b);
+          }
+          if (hard * HARD > bound) return [hard, 0];
+        }
+      }
       let soft = 0;
-      for (const key of keys(b)) {
-        for (const t of cells.get(key) || []) {
-          if (seen.has(t)) continue;
-          seen.add(t);
-          const area = overlap(b, t);
-          if (t[4] === LINE_WEIGHT) soft += area * LINE_WEIGHT;
-          else hard += area;
+      if (!lines) return [hard, soft];
+      const [x0, y0, x1, y1] = [b[0] - POINT, b[1] - POINT, b[2] + POINT, b[3] + POINT];
+      for (let i = Math.floor(x0 / POINT_CELL); i <= Math.floor(x1 / POINT_CELL); i += 1) {
+        for (let j = Math.floor(y0 / POINT_CELL); j <= Math.floor(y1 / POINT_CELL); j += 1) {
+          const list = points.get(cellOf(i, j));
+          if (!list) continue;
+          for (let k = 0; k < list.length; k += 2) {
+            const [x, y] = [list[k], list[k + 1]];
+            if (x <= x0 || x >= x1 || y <= y0 || y >= y1) continue;
+            const w = Math.min(b[2], x + POINT) - Math.max(b[0], x - POINT);
+            const h = Math.min(b[3], y + POINT) - Math.max(b[1], y - POINT);
+            if (w > 0 && h > 0) soft += w * h * LINE_WEIGHT;
+          }
+          if (hard * HARD + soft > bound) return [hard, soft];
         }
       }
       return [hard, soft];
@@ -124,11 +163,11 @@ function placeChip(place, taken) {
   const { hw, hh } = place.chip;
   const boxOf = ([x, y]) => [x - hw - MARGIN, y - hh - MARGIN, x + hw + MARGIN, y + hh + MARGIN];
   const { trace } = place;
-  let best = { cost: taken.cost(boxOf(place.mid))[0], mid: place.mid };
+  let best = { cost: taken.cost(boxOf(place.mid), Infinity, false)[0], mid: place.mid };
   for (const f of CHIP_ALONG) {
     if (best.cost === 0) break;
     const point = trace[Math.round(f * (trace.length - 1))];
-    const cost = taken.cost(boxOf(point))[0];
+    const cost = taken.cost(boxOf(point), Infinity, false)[0];
     if (cost < best.cost) best = { cost, mid: point };
   }
   place.mid = best.mid;
@@ -149,8 +188,13 @@ function bestSpot(place, taken, spotAt, preferred, scales = SCALES) {
     for (const t of place.curved || place.steep ? STEEP_ALONG : ALONG) {
       for (const side of place.curved ? [preferred] : [preferred, 1 - preferred]) {
         for (const push of place.curved ? [0] : PUSHES) {
+          // What the spot costs before it covers anything: one that cannot
+          // beat the best so far is not tried, and one that passes it is
+          // given up as soon as it does (the slack keeps rounding out).
+          const base = Math.abs(t - 0.5) * 60 + (side !== preferred ? 25 : 0) + push * 2 + (1 - scale) * 200;
+          if (best && base >= best.cost) continue;
           const { spot, box } = spotAt(scale, t, side, push);
-          const [hard, soft] = taken.cost(box);
+          const [hard, soft] = taken.cost(box, best ? best.cost - base + 1e-6 * (1 + best.cost) : Infinity);
           const cost = hard * HARD + soft + Math.abs(t - 0.5) * 60 + (side !== preferred ? 25 : 0)
             + push * 2 + (1 - scale) * 200;
           if (!best || cost < best.cost) best = { cost, hard, spot, box, side };
@@ -180,7 +224,7 @@ export function placeLabels(doc, places, sizes) {
   const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
   for (const i of order) if (!doc.edges[i].chipless) placeChip(places[i], taken);
   for (const place of places) {
-    for (const [x, y] of place.trace) taken.add([x - 2, y - 2, x + 2, y + 2, LINE_WEIGHT]);
+    for (const point of place.trace) taken.addPoint(point[0], point[1]);
   }
   for (const i of order) {
     const edge = doc.edges[i];
@@ -191,8 +235,10 @@ export function placeLabels(doc, places, sizes) {
       place.boxes = [];
       continue;
     }
+    const sides = new Map();   // the arrow's two sides at t, the same for every size and push
+    const sidesAt = (t) => sides.get(t) || sides.set(t, place.sidesAt(t)).get(t);
     const fits = (scale, t, side, push, width) => {
-      const spot = candidate(place.sidesAt(t)[side], push, scale, width, place.length);
+      const spot = candidate(sidesAt(t)[side], push, scale, width, place.length);
       return { spot, box: boxAt(spot, width, sizes.vertical) };
     };
     // The name first, on its usual side; then the gradient, best on the other.

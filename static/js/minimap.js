@@ -79,6 +79,7 @@ export function setupMinimap(stage, { moveTo }) {
   holder.addEventListener('pointercancel', stop);
 
   let drawn = null;
+  let colours = null;   // the theme's line and node colours
   const api = {
     /** A new drawing: the graph's nodes and arrows, once (again when the theme changes). */
     load(doc, graphBounds) {
@@ -92,11 +93,15 @@ export function setupMinimap(stage, { moveTo }) {
       canvas.style.height = `${map.height}px`;
       holder.style.width = `${map.width}px`;
       holder.style.height = `${map.height}px`;
-      const styles = getComputedStyle(holder);
+      // Read once per theme: reading a style lays out the whole new drawing's styles.
+      if (!colours) {
+        const styles = getComputedStyle(holder);
+        colours = ['--minimap-line', '--minimap-node'].map((name) => styles.getPropertyValue(name).trim());
+      }
       const ctx = canvas.getContext('2d');
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, map.width, map.height);
-      ctx.strokeStyle = styles.getPropertyValue('--minimap-line').trim() || '#888';
+      ctx.strokeStyle = colours[0] || '#888';
       ctx.lineWidth = 0.6;
       ctx.beginPath();
       for (const edge of doc.edges) {
@@ -106,7 +111,7 @@ export function setupMinimap(stage, { moveTo }) {
         ctx.lineTo(bx, by);
       }
       ctx.stroke();
-      ctx.fillStyle = styles.getPropertyValue('--minimap-node').trim() || '#333';
+      ctx.fillStyle = colours[1] || '#333';
       const r = Math.max(1, Math.min(3, 18 * map.scale));
       for (const node of doc.nodes) {
         const [x, y] = toMap(map, [node.x, node.y]);
@@ -128,7 +133,10 @@ export function setupMinimap(stage, { moveTo }) {
     },
   };
   // The theme (theme.js sets html[data-theme]) gives the map's colours.
-  new MutationObserver(() => { if (drawn) api.load(drawn, bounds); })
+  new MutationObserver(() => {
+    colours = null;
+    if (drawn) api.load(drawn, bounds);
+  })
     .observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   return api;
 }

@@ -6,18 +6,44 @@
 import { exact, fmt, isAtomic, num, primeOf, texNumber } from './format.js';
 import { accumulates } from './scene.js';
 
+// Typeset TeX kept by its text: a step shown again (stepping back, the
+// player looping, the same rule in another drawing) is cloned, not typeset
+// again; KaTeX was most of a step's time. Bounded, oldest out first.
+const KEPT_TEX = 1000;
+const keptTex = new Map();
+
+/** `tex` typeset, kept (KaTeX's HTML, inline: a long chain rule wraps after its = and +). */
+function keptTypeset(tex) {
+  let holder = keptTex.get(tex);
+  if (!holder) {
+    holder = document.createElement('span');
+    window.katex.render(tex, holder, { displayMode: false, throwOnError: false, output: 'html' });
+    if (keptTex.size >= KEPT_TEX) keptTex.delete(keptTex.keys().next().value);
+    keptTex.set(tex, holder);
+  }
+  return holder;
+}
+
+/** `target` holds `tex` typeset. */
+function typesetInto(target, tex) {
+  target.textContent = '';
+  target.append(...keptTypeset(tex).cloneNode(true).childNodes);
+}
+
 function typeset(target, tex, text) {
   if (target.last === tex) return;
   target.last = tex;
   target.textContent = '';
   if (!tex) return;
-  if (window.katex) {
-    // Inline, not display mode: a long chain rule wraps after its = and +.
-    window.katex.render(tex, target, { displayMode: false, throwOnError: false, output: 'html' });
-  } else {
-    target.textContent = text;
-  }
+  if (window.katex) typesetInto(target, tex);
+  else target.textContent = text;
 }
+
+// A collapsed group's flows scroll (app.css .group-flows): those the list
+// shows first (about six) are typeset at once, the others as they scroll
+// near the view, written in words until then (a neuron of 16 inputs has
+// over 30).
+const FLOWS_AT_ONCE = 7;
 
 /** A node's gradient in TeX (u', \left(y - y^{*}\right)'), as the document writes it. */
 function primeTex(node) {
@@ -76,6 +102,7 @@ export function createPanel(root, doc, passes) {
   const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
   const PASS_NAMES = { forward: 'Forward', backward: 'Backward', tangent: 'Forward mode' };
   chainRule.last = undefined;
+  flows.lastStep = undefined;
   gradients.textContent = '';
 
   function paintCaption(scene) {
@@ -93,22 +120,53 @@ export function createPanel(root, doc, passes) {
     where.textContent = show ? `where ${node.label} = ${node.expression}` : '';
   }
 
+  const later = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting || !entry.target.laterTex) continue;
+      later.unobserve(entry.target);
+      typesetInto(entry.target, entry.target.laterTex);
+      entry.target.laterTex = null;
+    }
+  }, { root: flows, rootMargin: '50% 0px' });
+
+  /** A collapsed group's flows: the engine wrote each one's chain rule (engine/group_steps.py). */
+  const groupFlows = (step) => [...step.flows, ...(step.inner || [])].filter((g) => g.text);
+
+  /** A plain node's flow in TeX: child′ += node′ · local = the numbers. */
+  function plainFlowTex(step, f) {
+    const edge = doc.edges[f.edge];
+    const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];
+    const localTex = edge.local_grad_wrapped_tex
+      ?? (isAtomic(edge.local_grad_expr) ? edge.local_grad_tex : `\\left(${edge.local_grad_tex}\\right)`);
+    return `${primeTex(doc.nodes[f.child])} \\mathrel{+}= ${primeTex(doc.nodes[step.node])} \\cdot ${localTex}`
+      + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
+  }
+
   function paintFlows(scene) {
+    const step = scene.pass === 'backward' ? scene.currentStep : null;
+    if (flows.lastStep === step) return;   // the same step painted again (a toggle, a resize)
+    flows.lastStep = step;
+    if (later) later.disconnect();
     flows.textContent = '';
     flows.classList.remove('group-flows');
-    const step = scene.currentStep;
-    if (scene.pass !== 'backward' || !step) return;
+    if (!step) return;
     const node = doc.nodes[step.node];
-    // A collapsed group's step: the engine wrote each flow's chain rule (engine/group_steps.py).
-    const grouped = [...step.flows, ...(step.inner || [])].filter((g) => g.text);
+    const grouped = groupFlows(step);
     flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
+    let count = 0;
     for (const f of grouped) {
       (f.texts || [f.text]).forEach((text, k) => {
         const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, [['', text]]);
         if (!window.katex) return;
         li.setAttribute('aria-label', text);
-        li.textContent = '';
-        window.katex.render((f.texes || [f.tex])[k], li, { throwOnError: false, output: 'html' });
+        const tex = (f.texes || [f.tex])[k];
+        count += 1;
+        if (count <= FLOWS_AT_ONCE || !later) {
+          typesetInto(li, tex);
+        } else {
+          li.laterTex = tex;
+          later.observe(li);
+        }
       });
     }
     for (const f of step.flows.filter((g) => !g.text)) {
@@ -120,15 +178,33 @@ export function createPanel(root, doc, passes) {
         ['', `${primeOf(node)} · ${edge.local_grad_expr} = ${fmt(upstream)} × ${fmt(local)} = ${fmt(contribution)}`],
       ]);
       if (window.katex) {
-        const localTex = edge.local_grad_wrapped_tex
-          ?? (isAtomic(edge.local_grad_expr) ? edge.local_grad_tex : `\\left(${edge.local_grad_tex}\\right)`);
-        const tex = `${primeTex(child)} \\mathrel{+}= ${primeTex(node)} \\cdot ${localTex}`
-          + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
         li.setAttribute('aria-label', li.textContent);
-        li.textContent = '';
-        window.katex.render(tex, li, { throwOnError: false, output: 'html' });
+        typesetInto(li, plainFlowTex(step, f));
       }
     }
+  }
+
+  /** While the page is idle, the next step's TeX is typeset ahead: stepping
+      on then clones it (keptTex) instead of typesetting within the frame. */
+  let ahead = null;
+  function typesetAhead(scene) {
+    if (ahead !== null) cancelIdleCallback(ahead);
+    ahead = null;
+    const steps = { forward: passes.forward_steps, backward: passes.backward_steps }[scene.pass];
+    const next = steps && steps[scene.step];
+    if (!next || !window.katex || typeof requestIdleCallback === 'undefined') return;
+    ahead = requestIdleCallback((deadline) => {
+      ahead = null;
+      const texes = [next.tex];
+      if (scene.pass === 'backward') {
+        texes.push(...groupFlows(next).flatMap((f) => f.texes || [f.tex]).slice(0, FLOWS_AT_ONCE));
+        texes.push(...next.flows.filter((g) => !g.text).map((f) => plainFlowTex(next, f)));
+      }
+      for (const tex of texes) {
+        if (deadline.timeRemaining() < 2) return;
+        if (tex) keptTypeset(tex);
+      }
+    });
   }
 
   // One row per parameter, made once; a step rewrites only the rows that change.
@@ -194,6 +270,7 @@ export function createPanel(root, doc, passes) {
       paintWhere(scene);
       paintFlows(scene);
       paintGradients(scene);
+      typesetAhead(scene);
     },
   };
 }

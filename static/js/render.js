@@ -13,7 +13,8 @@
 import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP } from './geometry.js';
 import { LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
 import { chipText as chipOfEdge, exact, flowText, fmt, num, primeOf, textWidth } from './format.js';
-import { BASELINE, el, label, measure, placeText, setName } from './svg_text.js';
+import { measureLabels } from './label_sizes.js';
+import { BASELINE, el, label, placeText, setName } from './svg_text.js';
 
 
 function fadeIn(node) {
@@ -24,17 +25,24 @@ function fadeIn(node) {
   }
 }
 
-/** Set a label's two parts; fade in what appears. */
-function setLabel(handle, name, rest) {
+/** A label that found no room (labels.js: crowded) never shows: its text
+    element stays empty (paints skip it), which spares the page its parts. */
+function hiddenLabel(parent, cls, attrs) {
+  return { text: el('text', { class: cls, ...attrs }, parent), hidden: true, last: {} };
+}
+
+/** Set a label's two parts; fade in what appears (unless `fade` is false). */
+function setLabel(handle, name, rest, fade = true) {
+  if (handle.hidden) return;
   const { last } = handle;
   if (last.name !== name) {
     setName(handle.name, name);
-    if (!last.name && name) fadeIn(handle.name);
+    if (fade && !last.name && name) fadeIn(handle.name);
     last.name = name;
   }
   if (last.rest !== rest) {
     handle.rest.textContent = rest;
-    if (!last.rest && rest) fadeIn(handle.rest);
+    if (fade && !last.rest && rest) fadeIn(handle.rest);
     last.rest = rest;
   }
 }
@@ -53,41 +61,34 @@ export function drawGraph(svg, doc) {
   const nodeLayer = el('g', { class: 'nodes' }, viewport);
   const labelLayer = el('g', { class: 'labels' }, viewport);
 
-  const texts = labelTexts(doc);
-  const edges = doc.edges.map((edge) => {
-    const line = el('path', { class: 'edge-line', 'data-edge-id': edge.id }, edgeLayer);
-    const head = el('path', { class: 'edge-head' }, edgeLayer);
-    const nameLabel = label(labelLayer, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source });
-    const gradLabel = label(labelLayer, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source });
-    const chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
-    const chipRect = el('rect', {}, chip);
-    const chipText = el('text', { 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
-    el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
-    setName(el('tspan', {}, chipText), chipOfEdge(edge).slice(1));
-    return { edge, line, head, nameLabel, gradLabel, chip, chipRect, chipText, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
-  });
-  // Chips are measured while shown; they hide again at the first paint.
-  for (const h of edges) h.chip.classList.add('shown');
-  const sizes = measure(doc, labelLayer, edges, texts);
+  // Measured first, while the layers are empty: the layout this forces covers the scratch texts only.
+  const sizes = measureLabels(doc, labelLayer, labelTexts(doc), doc.edges.map(chipOfEdge));
   const places = placeLabels(doc, edgeGeometry(doc, sizes.chips), sizes);
-  edges.forEach((h, i) => {
+  const edges = doc.edges.map((edge, i) => {
     const place = places[i];
-    h.line.setAttribute('d', place.d);
-    h.head.setAttribute('d', place.head);
-    placeText(h.nameLabel, place.name);
-    placeText(h.gradLabel, place.grad);
-    // Absolute coordinates, no transform per element: each transform is a
-    // paint property node, and thousands of them make every frame slow.
-    const [cx, cy] = place.mid;
-    const { hw, hh } = place.chip;
-    for (const [key, value] of Object.entries({ x: cx - hw, y: cy - hh, width: 2 * hw, height: 2 * hh, rx: hh })) h.chipRect.setAttribute(key, value);
-    h.chipText.setAttribute('x', cx);
-    h.chipText.setAttribute('y', cy);
-    if (place.chip.crowded) h.chip.setAttribute('data-crowded', '');
-    h.chip.classList.remove('shown');
+    const line = el('path', { class: 'edge-line', 'data-edge-id': edge.id, d: place.d }, edgeLayer);
+    const head = el('path', { class: 'edge-head', d: place.head }, edgeLayer);
+    const nameLabel = (place.name.crowded ? hiddenLabel : label)(labelLayer, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source });
+    const gradLabel = (place.grad.crowded ? hiddenLabel : label)(labelLayer, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source });
+    placeText(nameLabel, place.name);
+    placeText(gradLabel, place.grad);
+    const chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
+    if (place.chip.crowded) chip.setAttribute('data-crowded', '');
+    // A chip that never shows (no gradient, joined into a group, no room) stays an empty group.
+    if (edge.requires_grad && !edge.chipless && !place.chip.crowded) {
+      // Absolute coordinates, no transform per element: each transform is a
+      // paint property node, and thousands of them make every frame slow.
+      const [cx, cy] = place.mid;
+      const { hw, hh } = place.chip;
+      el('rect', { x: cx - hw, y: cy - hh, width: 2 * hw, height: 2 * hh, rx: hh }, chip);
+      const chipText = el('text', { x: cx, y: cy, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
+      el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
+      setName(el('tspan', {}, chipText), chipOfEdge(edge).slice(1));
+    }
     const xs = place.trace.map((p) => p[0]);
     const ys = place.trace.map((p) => p[1]);
-    h.box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];
+    const box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];
+    return { edge, line, head, nameLabel, gradLabel, chip, box, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
   });
 
   const output = doc.nodes[doc.output];
@@ -171,7 +172,12 @@ function valueText(node, scene) {
   return value === undefined || value === null || node.kind === 'constant' ? '' : ` = ${fmt(value)}`;
 }
 
+/** `graph.fadesWhole`: this first paint of a drawing shows it as its layers
+    fade in (group_render.js animateChange): no label fades on its own, which
+    would be hundreds of animations at once. */
 export function paintGraph(graph, doc, scene) {
+  const fade = !graph.fadesWhole;
+  graph.fadesWhole = false;
   for (const h of graph.nodes) {
     const { node } = h;
     const becomesCurrent = scene.current === node.id && !(h.last.class || '').includes('current');
@@ -189,14 +195,14 @@ export function paintGraph(graph, doc, scene) {
     setAttr(h, 'class', h.line, 'class', `edge-line ${state}`);
     setAttr(h, 'headClass', h.head, 'class', `edge-head ${state}`);
     // A constant's box already shows its number: its arrow carries no label.
-    if (source.kind !== 'constant') setLabel(h.nameLabel, edge.label, valueText(source, scene));
-    const [name, rest] = gradText(edge, source, scene);
-    setLabel(h.gradLabel, name, rest);
-    setAttr(h, 'gradClass', h.gradLabel.text, 'class',
+    if (source.kind !== 'constant' && !h.nameLabel.hidden) setLabel(h.nameLabel, edge.label, valueText(source, scene), fade);
+    const [name, rest] = h.gradLabel.hidden ? ['', ''] : gradText(edge, source, scene);
+    setLabel(h.gradLabel, name, rest, fade);
+    if (!h.gradLabel.hidden) setAttr(h, 'gradClass', h.gradLabel.text, 'class',
       `edge-grad${scene.activeFlows.has(edge.id) ? ' flowing' : ''}${name ? '' : ' flow'}`);
     const chip = scene.pass === 'backward' && edge.requires_grad
       ? `chip shown${scene.activeFlows.has(edge.id) ? ' flowing' : ''}` : 'chip';
-    if (h.last.chip === 'chip' && chip !== 'chip') fadeIn(h.chip);
+    if (fade && h.last.chip === 'chip' && chip !== 'chip') fadeIn(h.chip);
     setAttr(h, 'chip', h.chip, 'class', chip);
   }
   paintStub(graph.stub, doc, scene);

@@ -1,11 +1,9 @@
 /* Text in the graph's SVG: elements made with their attributes, labels
-   (a name part set as TeX sets names, and the rest), their placing, and
-   their measurement: every text a label will hold, drawn in a scratch layer
-   and measured in one layout, so that labels.js places what is drawn. All
-   text goes in with textContent: names and sources are user text. */
+   (a name part set as TeX sets names, and the rest) and their placing
+   (label_sizes.js measures them). All text goes in with textContent: names
+   and sources are user text. */
 
 import { mathRuns } from './format.js';
-import { estimatedSizes } from './labels.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 export const BASELINE = { above: 'auto', below: 'hanging', side: 'central' };
@@ -37,42 +35,6 @@ export function placeText(handle, place) {
   if (place.scale < 1) text.style.fontSize = `calc(var(--label-size) * ${place.scale.toFixed(2)})`;
   // An attribute, not a class: the paint rewrites the classes.
   if (place.crowded) text.setAttribute('data-crowded', '');
-}
-
-/** Every text each label will hold, drawn in a scratch layer and measured
-    in one layout: the widest per label, in layout units, and how far each
-    baseline's boxes reach above and below the anchor. Falls back on
-    estimates when the graph is not laid out (a hidden page). */
-export function measure(doc, labelLayer, edges, texts) {
-  const scratch = el('g', { class: 'measuring', 'aria-hidden': 'true' }, labelLayer);
-  const draw = (cls, [name, rest]) => {
-    const handle = label(scratch, cls, {});
-    setName(handle.name, name);
-    handle.rest.textContent = rest;
-    return handle.text;
-  };
-  const names = texts.names.map((pairs) => pairs.map((pair) => draw('edge-name', pair)));
-  const grads = texts.grads.map((pairs) => pairs.map((pair) => draw('edge-grad', pair)));
-  const probe = draw('edge-name', ['u', ' = 0.25']);
-  const widest = (drawn) => Math.max(0, ...drawn.map((t) => t.getBBox().width));
-  let sizes;
-  if (probe.getBBox().width === 0) {
-    sizes = estimatedSizes(doc, texts);
-  } else {
-    const stub = texts.stub.map((pair) => draw('edge-grad', pair));
-    sizes = {
-      names: names.map(widest), grads: grads.map(widest), stub: widest(stub),
-      chips: edges.map((h) => h.chipText.getBBox().width), vertical: {},
-    };
-    for (const [baseline, value] of Object.entries(BASELINE)) {
-      probe.setAttribute('dominant-baseline', value);
-      const box = probe.getBBox();
-      sizes.vertical[baseline] = [box.y, box.y + box.height];
-    }
-  }
-  scratch.remove();
-  sizes.largeText = document.body.classList.contains('big');   // labels keep their full size (labels.js)
-  return sizes;
 }
 
 /** A name with raised * and ′, as TeX sets y^{*} and u'. */

@@ -5,6 +5,7 @@ import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
 import { decodeDocument } from './document_codec.js';
 import { tangentCount, tangentScene } from './forward_mode.js';
+import { LABEL_FONTS } from './label_sizes.js';
 import { createPanel } from './panel.js';
 import { setupNavigation } from './navigation.js';
 import { createPlayer } from './player.js';
@@ -16,9 +17,6 @@ import { DRAWN_LIMIT, drawnGraph, expandedFrom, groupKey, groupTree, openList, t
 import { passesOf, sceneOf } from './scene.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
-
-// The fonts the graph's labels are set in (app.css): KaTeX's, vendored.
-const LABEL_FONTS = ['15px KaTeX_Main', 'bold 15px KaTeX_Main', 'italic 15px KaTeX_Math', 'italic bold 15px KaTeX_Math'];
 
 /** `atEdge` (optional): see keys.js; an embed hands the keys back to its deck at either end. */
 export function createView(root, store, { atEdge = null } = {}) {
@@ -129,6 +127,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     } finally {
       changing = false;
     }
+    graph.fadesWhole = true;
     paint();
     animateChange(graph, doc, before, oldItemOf);
     if (focusGroup !== null) {

@@ -55,7 +55,10 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       onView([-t.x / t.k, -t.y / t.k, (w - t.x) / t.k, (h - t.y) / t.k]);
     });
   }
-  const zoom = d3.zoom().scaleExtent([0.05, 8]).extent(() => [[0, 0], stage]).on('zoom', (event) => {
+  // Glides interpolate linearly (d3's default zooms out and back in along a
+  // pan): at one scale a glide only translates, and the browser lays out no
+  // text again; every change of scale lays out every SVG text of the graph.
+  const zoom = d3.zoom().scaleExtent([0.05, 8]).extent(() => [[0, 0], stage]).interpolate(d3.interpolate).on('zoom', (event) => {
     viewport.setAttribute('transform', event.transform.toString());
     showLabels(event.transform.k);
     if (event.sourceEvent) userMoved = true;

@@ -163,3 +163,109 @@ def test_expand_all_and_collapse_all(open_page, page, network):
     assert sorted(drawn_refs(page)) == top
     page.click('[data-testid="expand-all"]')
     assert len(drawn_refs(page)) == len(document.nodes)
+
+
+# What the graph shows: each drawn node's place, and each label and chip on
+# show with its text and place (render.js writes places as attributes).
+_PICTURE = """() => {
+  const svg = document.querySelector('svg.graph');
+  const shown = (t) => !t.hasAttribute('data-crowded') && t.textContent.trim() !== '';
+  const at = (el, a, b) => [el.getAttribute(a), el.getAttribute(b)];
+  return {
+    nodes: [...svg.querySelectorAll('g.node')].map((g) => {
+      const shape = g.querySelector('.shape');
+      return [g.dataset.ref, ...(shape.tagName === 'circle' ? at(shape, 'cx', 'cy') : at(shape, 'x', 'y'))];
+    }).sort(),
+    labels: [...svg.querySelectorAll('.labels > text')].filter(shown)
+      .map((t) => [t.textContent, ...at(t, 'x', 'y'), t.getAttribute('text-anchor'), t.style.fontSize]).sort(),
+    chips: [...svg.querySelectorAll('.chip:not([data-crowded]):not([data-joined]) text')]
+      .map((t) => [t.textContent, ...at(t, 'x', 'y')]).sort(),
+  };
+}"""
+
+
+def picture(page) -> dict:
+    return page.evaluate(_PICTURE)
+
+
+def test_a_neuron_opened_closed_and_opened_again_draws_what_its_link_draws(open_page, page, network):
+    """Opening a group measures only its new labels (label_sizes.js keeps the
+    others): the picture must be the one a fresh load of the link draws."""
+    _, document, graph_id = network
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    closed = picture(page)
+    group = live_neuron(document)
+    page.locator(f'[data-group-id="{group.id}"]').focus()
+    page.keyboard.press("Enter")
+    collapse = page.locator(f'[data-collapse-group="{group.id}"]')
+    collapse.wait_for()
+    opened = picture(page)
+    assert opened != closed and any(ref == str(group.members[0]) for ref, _, _ in opened["nodes"])
+    link = urlparse(page.url)
+    # Closed from the keyboard (focus went to the frame's ⊖), then opened again.
+    expect_focused = page.evaluate("document.activeElement.dataset.collapseGroup")
+    assert expect_focused == str(group.id)
+    page.keyboard.press("Enter")
+    page.locator(f'[data-group-id="{group.id}"]').wait_for()
+    assert picture(page) == closed
+    page.locator(f'[data-group-id="{group.id}"]').focus()
+    page.keyboard.press("Enter")
+    collapse.wait_for()
+    assert picture(page) == opened
+    open_page(f"{link.path}?{link.query}")
+    ready(page)
+    assert picture(page) == opened
+
+
+def test_large_text_after_opening_a_neuron_measures_its_labels_anew(open_page, page, network):
+    """The kept label widths are the normal text's: large text draws with its
+    own, as a fresh load in large text does, and no text covers another."""
+    _, document, graph_id = network
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    group = live_neuron(document)
+    page.locator(f'[data-group-id="{group.id}"]').focus()
+    page.keyboard.press("Enter")
+    page.locator(f'[data-collapse-group="{group.id}"]').wait_for()
+    normal = picture(page)
+    page.click('[data-testid="big-text"]')
+    page.wait_for_function("document.body.classList.contains('big')")
+    ready(page)
+    big = picture(page)
+    assert [n for n in big["nodes"]] == normal["nodes"]   # the places of the nodes do not change
+    assert big["labels"] != normal["labels"]
+    assert overlaps(page) == []
+    link = urlparse(page.url)
+    assert "big=1" in link.query
+    open_page(f"{link.path}?{link.query}")
+    ready(page)
+    assert picture(page) == big
+
+
+def test_a_collapsed_neurons_flows_are_typeset_as_they_scroll_into_view(open_page, page, network):
+    """A neuron's backward step lists over 30 flows: the first are typeset at
+    once, the others when the list scrolls to them; stepping away and back
+    shows the same typeset flows (kept by their TeX)."""
+    _, document, graph_id = network
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    group = live_neuron(document)
+    page.click('[data-testid="pass-backward"]')
+    for _ in range(60):
+        if step(page)[0] == f"g{group.id}":
+            break
+    flows = page.locator('[data-testid="flow"][data-group-flow]')
+    count = flows.count()
+    assert count == len(group.steps.flows) > 8
+    labels = [flows.nth(k).get_attribute("aria-label") for k in range(count)]
+    assert flows.first.locator(".katex").count() == 1
+    assert page.evaluate("[...document.querySelectorAll('[data-group-flow]')].some((li) => !li.querySelector('.katex'))")
+    for k in range(count):   # scrolled through, each is typeset once it comes near the view
+        flows.nth(k).scroll_into_view_if_needed()
+        flows.nth(k).locator(".katex").wait_for()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(_CURRENT)[0] == f"g{group.id}"
+    assert [flows.nth(k).get_attribute("aria-label") for k in range(flows.count())] == labels
+    assert flows.first.locator(".katex").count() == 1
