@@ -3,7 +3,7 @@
    and the gradients of the output with respect to the parameters, with the
    accumulation demo (backward() run again adds to .grad). */
 
-import { exact, fmt, isAtomic, num, primeOf, texNumber } from './format.js';
+import { exact, fmt, isAtomic, mathRuns, num, primeOf, texNumber } from './format.js';
 import { accumulates } from './scene.js';
 
 // Typeset TeX kept by its text: a step shown again (stepping back, the
@@ -83,7 +83,21 @@ function explain(doc, passes, scene) {
   };
 }
 
-export function createPanel(root, doc, passes) {
+/** A name as the graph writes it (svg_text.js setName): letters in math
+    italic, digits and brackets upright (KaTeX_Math's digits are old-style:
+    b[0][0] would read b[o][o]), subscripts lowered. */
+function setMathName(span, name) {
+  for (const run of mathRuns(name)) {
+    const part = document.createElement('span');
+    part.className = run.kind;
+    part.textContent = run.text;
+    span.appendChild(part);
+  }
+}
+
+/** `source`: the document as it came (every node); `doc` may be its view
+    with groups collapsed (group_document.js), whose parameters are hidden. */
+export function createPanel(root, doc, passes, source = doc) {
   const find = (id) => root.querySelector(`[data-testid="${id}"]`);
   const caption = find('step-caption');
   const chainRule = find('chain-rule');
@@ -97,7 +111,10 @@ export function createPanel(root, doc, passes) {
   const where = find('where');
   // A gradient's key is the input's name in the source, or its automatic name.
   const keyOf = (n) => n.name ?? n.label;
-  const parameters = doc.nodes.filter((n) => accumulates(n) && keyOf(n) in doc.gradients);
+  // Every parameter is listed, drawn or inside a collapsed group.
+  const parameters = source.nodes.filter((n) => accumulates(n) && keyOf(n) in doc.gradients);
+  const drawnIndex = doc.drawn ? new Map(doc.drawn.items.map((item, i) => [item.key, i])) : null;
+  const drawnAt = (n) => (drawnIndex ? drawnIndex.get(doc.drawn.itemOf[n.id]) : n.id);
   find('grads-count').textContent = String(parameters.length);
   const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
   const PASS_NAMES = { forward: 'Forward', backward: 'Backward', tangent: 'Forward mode' };
@@ -213,19 +230,29 @@ export function createPanel(root, doc, passes) {
     li.dataset.testid = 'gradient';
     li.dataset.name = keyOf(node);
     gradients.appendChild(li);
-    return { node, li, last: '' };
+    const at = drawnAt(node);
+    return { node, li, at, hidden: doc.nodes[at].kind === 'group', last: '' };
   });
+
+  /** A parameter inside a collapsed group has its gradient once the group's
+      backward step is done (× runs, as scene.js writes a drawn one's). */
+  function hiddenGrad(scene, row) {
+    if (scene.pass !== 'backward') return undefined;
+    const g = num(row.node.grad);
+    if (scene.grad[row.at] !== undefined) return scene.runs * g;
+    return scene.runs > 1 ? (scene.runs - 1) * g : undefined;
+  }
 
   function paintGradients(scene) {
     for (const row of rows) {
       const { node, li } = row;
-      const shown = scene.shownGrad[node.id];
+      const shown = row.hidden ? hiddenGrad(scene, row) : scene.shownGrad[row.at];
       const grad = num(node.grad);
       let parts;
       if (scene.pass === 'forward' || shown === undefined) {
         parts = [['nm', `∂${output.label}/∂${node.label}`], ['', ' = '], ['pending', scene.pass === 'forward' ? '…' : '?']];
       } else if (scene.runs > 1) {
-        const done = scene.grad[node.id] !== undefined ? scene.runs : scene.runs - 1;
+        const done = scene.grad[row.at] !== undefined ? scene.runs : scene.runs - 1;
         parts = [['nm', `${node.label}.grad`], ['', ` = ${done} × ${fmt(grad)} = `], ['value', fmt(shown)]];
       } else {
         parts = [['nm', `∂${output.label}/∂${node.label}`], ['', ' = '], ['value', fmt(shown)]];
@@ -237,7 +264,8 @@ export function createPanel(root, doc, passes) {
       for (const [cls, text] of parts) {
         const span = document.createElement('span');
         if (cls) span.className = cls;
-        span.textContent = text;
+        if (cls === 'nm') setMathName(span, text);
+        else span.textContent = text;
         li.appendChild(span);
       }
       if (shown !== undefined && scene.pass === 'backward') {

@@ -95,7 +95,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     doc = viewDocument(source, drawn, placed);
     passes = passesOf(doc);
     draw();
-    panel = createPanel(root, doc, passes);
+    panel = createPanel(root, doc, passes, source);
     const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
     if (tangentCount(doc) !== null) counts.tangent = tangentCount(doc);
     player.setCounts(counts);

@@ -269,3 +269,29 @@ def test_a_collapsed_neurons_flows_are_typeset_as_they_scroll_into_view(open_pag
     assert page.evaluate(_CURRENT)[0] == f"g{group.id}"
     assert [flows.nth(k).get_attribute("aria-label") for k in range(flows.count())] == labels
     assert flows.first.locator(".katex").count() == 1
+
+
+def test_the_gradients_box_lists_every_parameter_with_the_engines_gradient(open_page, page, network):
+    """Parameters inside collapsed neurons are listed too, '?' until their
+    group's backward step, then the engine's .grad, to the last bit."""
+    model, document, graph_id = network
+    open_page(f"/graphs/{graph_id}?pass=backward&step=0")
+    ready(page)
+    parameters = model.parameters()
+    assert len(drawn_refs(page)) <= DRAWN_LIMIT < len(parameters)
+    count = page.locator("[data-testid='grads-count']").inner_text()
+    # The 337 parameters and the two inputs x0, x1 (Values: they get a .grad too).
+    assert int(count) == len(document.gradients) == len(parameters) + 2
+    rows = page.eval_on_selector_all("[data-testid='gradient']",
+                                     "(lis) => lis.map((li) => [li.dataset.name, li.dataset.grad ?? null])")
+    assert len(rows) == len(document.gradients) and all(grad is None for _, grad in rows)
+    page.keyboard.press("End")   # the backward pass to its end: every group has stepped
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='gradient'][data-grad]\").length"
+                           f" === {len(document.gradients)}")
+    shown = dict(page.eval_on_selector_all("[data-testid='gradient']",
+                                           "(lis) => lis.map((li) => [li.dataset.name, li.dataset.grad])"))
+    assert set(shown) == set(document.gradients)
+    engine = {p.label: p.grad for p in parameters}   # micrograd-style .grad after loss.backward()
+    for name, grad in shown.items():
+        expected = engine.get(name, document.gradients[name])
+        assert float(grad) == pytest.approx(expected, rel=TOLERANCE, abs=TOLERANCE), name
