@@ -63,6 +63,18 @@ def ready(page):
     page.wait_for_function("document.querySelector('svg.graph').dataset.measured === '1'")
 
 
+def to_a_neurons_backward_step(open_page, page, document, graph_id):
+    """The MLP as it opens, stepped backward to a live neuron's step (collapsed): that group."""
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    group = live_neuron(document)
+    page.click('[data-testid="pass-backward"]')
+    for _ in range(60):
+        if step(page)[0] == f"g{group.id}":
+            break
+    return group
+
+
 def test_mlp_opens_readable_and_a_neuron_opens_steps_backward_and_closes(open_page, page, network, artifacts):
     model, document, graph_id = network
     assert len(document.nodes) > 900
@@ -131,14 +143,8 @@ def test_mlp_opens_readable_and_a_neuron_opens_steps_backward_and_closes(open_pa
 
 def test_a_collapsed_neuron_steps_once_each_pass_with_its_chain_rule(open_page, page, network):
     model, document, graph_id = network
-    open_page(f"/graphs/{graph_id}")
-    ready(page)
-    group = live_neuron(document)
     # Backward to the neuron's own step: its chain rule in the panel, one line per input.
-    page.click('[data-testid="pass-backward"]')
-    for _ in range(60):
-        if step(page)[0] == f"g{group.id}":
-            break
+    group = to_a_neurons_backward_step(open_page, page, document, graph_id)
     assert page.locator("svg.graph g.node.current").get_attribute("data-ref") == f"g{group.id}"
     flows = page.locator('[data-testid="flow"][data-group-flow]')
     texts = [flows.nth(k).get_attribute("aria-label") or flows.nth(k).inner_text() for k in range(flows.count())]
@@ -248,13 +254,7 @@ def test_a_collapsed_neurons_flows_are_typeset_as_they_scroll_into_view(open_pag
     once, the others when the list scrolls to them; stepping away and back
     shows the same typeset flows (kept by their TeX)."""
     _, document, graph_id = network
-    open_page(f"/graphs/{graph_id}")
-    ready(page)
-    group = live_neuron(document)
-    page.click('[data-testid="pass-backward"]')
-    for _ in range(60):
-        if step(page)[0] == f"g{group.id}":
-            break
+    group = to_a_neurons_backward_step(open_page, page, document, graph_id)
     flows = page.locator('[data-testid="flow"][data-group-flow]')
     count = flows.count()
     assert count == len(group.steps.flows) > 8
