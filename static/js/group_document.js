@@ -102,6 +102,7 @@ export function viewDocument(doc, drawn, placed) {
   return {
     ...doc, nodes, edges, output: at(doc.output), steps: [...forward, ...backward],
     width: placed.width ?? doc.width, height: placed.height ?? doc.height, drawn,
+    drawnIndex: index,   // a drawn item's key → its node here (panel, search)
     frames, obstacles: frames.map((f) => f.header),
   };
 }

@@ -113,8 +113,7 @@ export function createPanel(root, doc, passes, source = doc) {
   const keyOf = (n) => n.name ?? n.label;
   // Every parameter is listed, drawn or inside a collapsed group.
   const parameters = source.nodes.filter((n) => accumulates(n) && keyOf(n) in doc.gradients);
-  const drawnIndex = doc.drawn ? new Map(doc.drawn.items.map((item, i) => [item.key, i])) : null;
-  const drawnAt = (n) => (drawnIndex ? drawnIndex.get(doc.drawn.itemOf[n.id]) : n.id);
+  const drawnAt = (n) => (doc.drawnIndex ? doc.drawnIndex.get(doc.drawn.itemOf[n.id]) : n.id);
   find('grads-count').textContent = String(parameters.length);
   const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
   const PASS_NAMES = { forward: 'Forward', backward: 'Backward', tangent: 'Forward mode' };

@@ -140,7 +140,7 @@ export function createView(root, store, { atEdge = null } = {}) {
 
   // Search names nodes and groups of the document as it came: open what hides
   // one, then find where it is drawn (collapsed groups renumber the drawing).
-  const drawnIndexOf = (key) => (doc.drawn ? doc.drawn.items.findIndex((item) => item.key === key) : key);
+  const drawnIndexOf = (key) => (doc.drawnIndex ? doc.drawnIndex.get(key) : key);
   const drawnNodeOf = (id) => drawnIndexOf(doc.drawn ? doc.drawn.itemOf[id] : id);
   const enclosing = (groupId) => {
     const chain = [];
