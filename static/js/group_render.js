@@ -36,9 +36,6 @@ export function decorateGroups(graph, doc) {
     g.setAttribute('tabindex', '0');
     g.setAttribute('aria-expanded', 'false');
   }
-  // An arrow into a collapsed group has no one local derivative: its chip stays hidden
-  // (the panel writes the chain rule through the group).
-  for (const h of graph.edges) if (h.edge.chipless) h.chip.setAttribute('data-joined', '');
   graph.groupBoxes = drawBoxes(graph, doc);
 }
 

@@ -25,11 +25,11 @@ function fadeIn(node) {
   }
 }
 
-/** A label that found no room (labels.js: crowded) never shows: its text
-    element stays empty (paints skip it), which spares the page its parts. */
-function hiddenLabel(parent, cls, attrs) {
-  return { text: el('text', { class: cls, ...attrs }, parent), hidden: true, last: {} };
-}
+/** A label that found no room (labels.js: crowded) never shows: no text
+    ever covers another (its node's card gives its numbers). It gets no
+    element at all, which spares the page its parts: a collapsed MLP has
+    hundreds of arrows whose labels have no room. */
+const HIDDEN_LABEL = Object.freeze({ text: null, hidden: true });
 
 /** Set a label's two parts; fade in what appears (unless `fade` is false). */
 function setLabel(handle, name, rest, fade = true) {
@@ -54,6 +54,14 @@ function setAttr(handle, key, node, attr, value) {
   else node.setAttribute(attr, value);
 }
 
+/** An arrow's label at its place, or none when it found no room. */
+function placedLabel(layer, cls, attrs, place) {
+  if (place.crowded) return HIDDEN_LABEL;
+  const handle = label(layer, cls, attrs);
+  placeText(handle, place);
+  return handle;
+}
+
 export function drawGraph(svg, doc) {
   for (const child of [...svg.childNodes]) if (child.nodeName !== 'title') svg.removeChild(child);
   const viewport = el('g', { class: 'viewport' }, svg);
@@ -68,14 +76,12 @@ export function drawGraph(svg, doc) {
     const place = places[i];
     const line = el('path', { class: 'edge-line', 'data-edge-id': edge.id, d: place.d }, edgeLayer);
     const head = el('path', { class: 'edge-head', d: place.head }, edgeLayer);
-    const nameLabel = (place.name.crowded ? hiddenLabel : label)(labelLayer, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source });
-    const gradLabel = (place.grad.crowded ? hiddenLabel : label)(labelLayer, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source });
-    placeText(nameLabel, place.name);
-    placeText(gradLabel, place.grad);
-    const chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
-    if (place.chip.crowded) chip.setAttribute('data-crowded', '');
-    // A chip that never shows (no gradient, joined into a group, no room) stays an empty group.
+    const nameLabel = placedLabel(labelLayer, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source }, place.name);
+    const gradLabel = placedLabel(labelLayer, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source }, place.grad);
+    // A chip that never shows (no gradient, joined into a group, no room) is not drawn.
+    let chip = null;
     if (edge.requires_grad && !edge.chipless && !place.chip.crowded) {
+      chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
       // Absolute coordinates, no transform per element: each transform is a
       // paint property node, and thousands of them make every frame slow.
       const [cx, cy] = place.mid;
@@ -88,7 +94,8 @@ export function drawGraph(svg, doc) {
     const xs = place.trace.map((p) => p[0]);
     const ys = place.trace.map((p) => p[1]);
     const box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];
-    return { edge, line, head, nameLabel, gradLabel, chip, box, parts: [line, head, nameLabel.text, gradLabel.text, chip], last: {} };
+    const parts = [line, head, nameLabel.text, gradLabel.text, chip].filter(Boolean);
+    return { edge, line, head, nameLabel, gradLabel, chip, box, parts, last: {} };
   });
 
   const output = doc.nodes[doc.output];
@@ -200,8 +207,8 @@ export function paintGraph(graph, doc, scene) {
     setLabel(h.gradLabel, name, rest, fade);
     if (!h.gradLabel.hidden) setAttr(h, 'gradClass', h.gradLabel.text, 'class',
       `edge-grad${scene.activeFlows.has(edge.id) ? ' flowing' : ''}${name ? '' : ' flow'}`);
-    const chip = scene.pass === 'backward' && edge.requires_grad
-      ? `chip shown${scene.activeFlows.has(edge.id) ? ' flowing' : ''}` : 'chip';
+    if (!h.chip) continue;
+    const chip = scene.pass === 'backward' ? `chip shown${scene.activeFlows.has(edge.id) ? ' flowing' : ''}` : 'chip';
     if (fade && h.last.chip === 'chip' && chip !== 'chip') fadeIn(h.chip);
     setAttr(h, 'chip', h.chip, 'class', chip);
   }

@@ -23,9 +23,7 @@ export function label(parent, cls, attrs) {
   return { text, name, rest, last: {} };
 }
 
-/** Put a label's text at a place (see labels.js). A crowded label, which
-    found no free room, is left out of the picture: no text ever covers
-    another (its node's card gives its numbers). */
+/** Put a label's text at a place (see labels.js). */
 export function placeText(handle, place) {
   const { text } = handle;
   text.setAttribute('x', place.x.toFixed(1));
@@ -33,8 +31,6 @@ export function placeText(handle, place) {
   text.setAttribute('text-anchor', place.anchor);
   text.setAttribute('dominant-baseline', BASELINE[place.baseline]);
   if (place.scale < 1) text.style.fontSize = `calc(var(--label-size) * ${place.scale.toFixed(2)})`;
-  // An attribute, not a class: the paint rewrites the classes.
-  if (place.crowded) text.setAttribute('data-crowded', '');
 }
 
 /** A name with raised * and ′, as TeX sets y^{*} and u'. */

@@ -175,7 +175,7 @@ def test_expand_all_and_collapse_all(open_page, page, network):
 # show with its text and place (render.js writes places as attributes).
 _PICTURE = """() => {
   const svg = document.querySelector('svg.graph');
-  const shown = (t) => !t.hasAttribute('data-crowded') && t.textContent.trim() !== '';
+  const shown = (t) => t.textContent.trim() !== '';
   const at = (el, a, b) => [el.getAttribute(a), el.getAttribute(b)];
   return {
     nodes: [...svg.querySelectorAll('g.node')].map((g) => {
@@ -184,7 +184,7 @@ _PICTURE = """() => {
     }).sort(),
     labels: [...svg.querySelectorAll('.labels > text')].filter(shown)
       .map((t) => [t.textContent, ...at(t, 'x', 'y'), t.getAttribute('text-anchor'), t.style.fontSize]).sort(),
-    chips: [...svg.querySelectorAll('.chip:not([data-crowded]):not([data-joined]) text')]
+    chips: [...svg.querySelectorAll('.chip text')]
       .map((t) => [t.textContent, ...at(t, 'x', 'y')]).sort(),
   };
 }"""
