@@ -9,13 +9,18 @@ Measures:
 - in Debian's Chromium (Playwright) against a uvicorn this script starts:
   first draw (navigation to the page's "chainrule-ready" mark) of the
   published graph: median of `--runs` loads; target ≤ 500 ms;
-- stepping: the time from a step key (→) to the next frame, over `--steps`
-  steps of each pass, then the same steps back (←, their TeX already
-  typeset), and the frame rate while playing at 4×; target ≥ 50 fps (a
-  step within 20 ms);
-- expanding one group: Enter on a collapsed neuron until the frame that
-  shows it open (the view's rebuild, layout and drawing), median of
-  `--runs`; target ≤ 100 ms.
+- stepping, `--steps` steps of each pass: the work of a step, from a step
+  key (→) pressed as a frame begins until that frame is painted (script,
+  style, layout and paint on the page's thread), at a lecturer's pace (a
+  key each 250 ms: the next step's TeX is typeset while the page is idle)
+  and with the key held (a key each frame); target ≥ 50 fps, a step's work
+  within 20 ms. Also, for reference, the time from a key to the next frame,
+  which adds the wait for the display's next frame (16.7 ms at 60 Hz: a key
+  that changes nothing measures that). And the frame rate while playing at
+  4×, target ≥ 50 fps;
+- expanding one group: Enter on a collapsed neuron as a frame begins until
+  that frame, which shows it open, is painted (the view's rebuild, layout
+  and drawing), median of `--runs`, each a different neuron; target ≤ 100 ms.
 
 Not a test: it prints a table and exits 0 whatever the numbers.
 """
@@ -45,6 +50,7 @@ EXPAND_TARGET_MS = 100
 FPS_TARGET = 50
 
 # One step key, then the frame it paints: the time until the frame after it starts.
+# Reference only: it includes the wait for the display's next frame.
 STEP_TIMES = """async (arg) => {
   const [steps, key] = Array.isArray(arg) ? arg : [arg, 'ArrowRight'];
   const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
@@ -58,6 +64,27 @@ STEP_TIMES = """async (arg) => {
   }
   return times;
 }"""
+
+
+# A step key pressed as a frame begins (in its animation-frame callback), and
+# the time until that frame is painted: the task after the frame starts then.
+# `pause` ms between keys (0: a key each frame, as a held key).
+STEP_WORK = """async ([steps, key, pause]) => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  await frame();
+  const times = [];
+  for (let k = 0; k < steps; k += 1) {
+    times.push(await new Promise((done) => requestAnimationFrame(() => {
+      const t0 = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      setTimeout(() => done(performance.now() - t0), 0);
+    })));
+    await frame();
+    if (pause) await new Promise((done) => setTimeout(done, pause));
+  }
+  return times;
+}"""
+LECTURE_PACE_MS = 250
 
 
 def mlp_loss():
@@ -86,29 +113,37 @@ def publish(base: str) -> str:
         return json.loads(response.read())["url"]
 
 
+# Enter on the k-th collapsed group as a frame begins, until that frame is painted.
 EXPAND_ONE = """async (k) => {
   const groups = [...document.querySelectorAll('[data-group-id]')];
   const group = groups[k % groups.length];
   group.focus();
-  const start = performance.now();
-  group.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-  // The view rebuilds synchronously; the second frame is the one that shows it.
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  return performance.now() - start;
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  return new Promise((done) => requestAnimationFrame(() => {
+    const start = performance.now();
+    group.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    setTimeout(() => done(performance.now() - start), 0);
+  }));
 }"""
 
 
-def expand_one_group_ms(page, url: str, runs: int) -> float | None:
+def expand_one_group_ms(page, url: str, runs: int) -> list[float] | None:
     """Enter on a collapsed group (a neuron, as the page opens) until the
-    frame that shows it open: the median of `runs`, each from a fresh load.
-    None when the page draws no collapsible group."""
+    frame that shows it open is painted: one time per run, each from a fresh
+    load and a different neuron (the first layer's have 2 inputs, the
+    second's 16). None when the page draws no collapsible group."""
     times = []
     for k in range(runs):
         ready_ms(page, url)
         if not page.locator("[data-group-id]").count():
             return None
         times.append(page.evaluate(EXPAND_ONE, k * 7))
-    return statistics.median(times)
+    return times
+
+
+def spread(times: list[float]) -> str:
+    """median (p95) of a list of times, in ms."""
+    return f"{statistics.median(times):.1f} ms (p95 {sorted(times)[max(0, int(len(times) * 0.95) - 1)]:.1f})"
 
 
 def row(what: str, figure: str, target: str, ok: bool | None) -> None:
@@ -141,21 +176,20 @@ def main() -> None:
             row("first draw in Chromium", f"{statistics.median(draws):.0f} ms ({max(draws):.0f})",
                 f"≤ {DRAW_TARGET_MS} ms", statistics.median(draws) <= DRAW_TARGET_MS)
             expand = expand_one_group_ms(page, url, args.runs)
-            row("expand one group", "—" if expand is None else f"{expand:.0f} ms",
-                f"≤ {EXPAND_TARGET_MS} ms", None if expand is None else expand <= EXPAND_TARGET_MS)
+            row("expand one group: its frame painted", "—" if expand is None else
+                f"{statistics.median(expand):.0f} ms ({min(expand):.0f}–{max(expand):.0f})",
+                f"≤ {EXPAND_TARGET_MS} ms", None if expand is None else statistics.median(expand) <= EXPAND_TARGET_MS)
+            budget = 1000 / FPS_TARGET
             for pass_ in ("forward", "backward"):
                 ready_ms(page, f"{url}?pass={pass_}&step=0")
-                steps = page.evaluate(STEP_TIMES, args.steps)
-                median = statistics.median(steps)
-                p95 = sorted(steps)[int(len(steps) * 0.95) - 1]
-                row(f"step → next frame, {pass_} ({args.steps} steps)",
-                    f"{median:.1f} ms (p95 {p95:.1f})", f"≤ {1000 / FPS_TARGET:.0f} ms",
-                    median <= 1000 / FPS_TARGET)
-                # The same steps again, backwards: what was typeset is kept (panel.js).
-                back = page.evaluate(STEP_TIMES, [args.steps, "ArrowLeft"])
-                row(f"  the same steps back (←), {pass_}",
-                    f"{statistics.median(back):.1f} ms (p95 {sorted(back)[int(len(back) * 0.95) - 1]:.1f})",
-                    f"≤ {1000 / FPS_TARGET:.0f} ms", statistics.median(back) <= 1000 / FPS_TARGET)
+                paced = page.evaluate(STEP_WORK, [args.steps, "ArrowRight", LECTURE_PACE_MS])
+                row(f"step, {pass_}: work, a key each {LECTURE_PACE_MS} ms", spread(paced), f"≤ {budget:.0f} ms",
+                    statistics.median(paced) <= budget)
+                # The same steps back, a key each frame: what was typeset is kept (panel.js).
+                held = page.evaluate(STEP_WORK, [args.steps, "ArrowLeft", 0])
+                row("  back (←), a key each frame", spread(held), f"≤ {budget:.0f} ms", statistics.median(held) <= budget)
+                latency = page.evaluate(STEP_TIMES, [args.steps, "ArrowRight"])
+                row("  key → next frame (adds the display's wait)", spread(latency), "", None)
                 ready_ms(page, f"{url}?pass={pass_}&step=1&speed=4")
                 fps, frames = playing_fps(page, args.seconds)
                 row(f"playing at 4×, {pass_}", f"{fps:.1f} fps (p95 {frames['p95']:.1f} ms)",

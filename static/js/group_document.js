@@ -236,11 +236,10 @@ function groupBackward(doc, node, i, k, { key, drawn, at, edgeOf, backwardOf, jo
     if (seen) {
       seen.contribution = num(seen.contribution) + num(f.contribution);
       seen.texts.push(f.text);
-      seen.texes.push(f.tex);
       seen.local_grad = local(seen.contribution);
       continue;
     }
-    const flow = { edge: j, child: at(f.child), contribution: num(f.contribution), local_grad: local(num(f.contribution)), grad_after: doc.nodes[f.child].grad, text: f.text, tex: f.tex, texts: [f.text], texes: [f.tex] };
+    const flow = { edge: j, child: at(f.child), contribution: num(f.contribution), local_grad: local(num(f.contribution)), grad_after: doc.nodes[f.child].grad, text: f.text, texts: [f.text] };
     byEdge.set(j, flow);
     flows.push(flow);
   }

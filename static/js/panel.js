@@ -1,10 +1,9 @@
 /* The board under the graph: which step this is, the chain rule of the step
-   typeset with KaTeX (the document's `tex`), where the gradient flows next,
-   and the gradients of the output with respect to the parameters, with the
-   accumulation demo (backward() run again adds to .grad). */
+   typeset with KaTeX (the document's `tex`) and where the gradient flows
+   next. The gradients of the output are gradients_box.js's. */
 
-import { exact, fmt, isAtomic, mathRuns, num, primeOf, texNumber } from './format.js';
-import { accumulates } from './scene.js';
+import { exact, fmt, isAtomic, num, primeOf, texNumber } from './format.js';
+import { setMathText } from './math_text.js';
 
 // Typeset TeX kept by its text: a step shown again (stepping back, the
 // player looping, the same rule in another drawing) is cloned, not typeset
@@ -38,12 +37,6 @@ function typeset(target, tex, text) {
   if (window.katex) typesetInto(target, tex);
   else target.textContent = text;
 }
-
-// A collapsed group's flows scroll (app.css .group-flows): those the list
-// shows first (about six) are typeset at once, the others as they scroll
-// near the view, written in words until then (a neuron of 16 inputs has
-// over 30).
-const FLOWS_AT_ONCE = 7;
 
 /** A node's gradient in TeX (u', \left(y - y^{*}\right)'), as the document writes it. */
 function primeTex(node) {
@@ -83,43 +76,19 @@ function explain(doc, passes, scene) {
   };
 }
 
-/** A name as the graph writes it (svg_text.js setName): letters in math
-    italic, digits and brackets upright (KaTeX_Math's digits are old-style:
-    b[0][0] would read b[o][o]), subscripts lowered. */
-function setMathName(span, name) {
-  for (const run of mathRuns(name)) {
-    const part = document.createElement('span');
-    part.className = run.kind;
-    part.textContent = run.text;
-    span.appendChild(part);
-  }
-}
-
-/** `source`: the document as it came (every node); `doc` may be its view
-    with groups collapsed (group_document.js), whose parameters are hidden. */
-export function createPanel(root, doc, passes, source = doc) {
+/** `doc` may be a view with groups collapsed (group_document.js). */
+export function createPanel(root, doc, passes) {
   const find = (id) => root.querySelector(`[data-testid="${id}"]`);
   const caption = find('step-caption');
   const chainRule = find('chain-rule');
   const stepText = find('step-text');
   const live = find('live-step');   // the step's sentence, for screen readers
   const flows = find('flows');
-  const gradients = find('gradients');
-  const runsText = find('runs');
-  const zero = find('zero-grads');
-  const output = doc.nodes[doc.output];
   const where = find('where');
-  // A gradient's key is the input's name in the source, or its automatic name.
-  const keyOf = (n) => n.name ?? n.label;
-  // Every parameter is listed, drawn or inside a collapsed group.
-  const parameters = source.nodes.filter((n) => accumulates(n) && keyOf(n) in doc.gradients);
-  const drawnAt = (n) => (doc.drawnIndex ? doc.drawnIndex.get(doc.drawn.itemOf[n.id]) : n.id);
-  find('grads-count').textContent = String(parameters.length);
   const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
   const PASS_NAMES = { forward: 'Forward', backward: 'Backward', tangent: 'Forward mode' };
   chainRule.last = undefined;
   flows.lastStep = undefined;
-  gradients.textContent = '';
 
   function paintCaption(scene) {
     const name = scene.pass === 'tangent' ? PASS_NAMES.tangent : `${PASS_NAMES[scene.pass]} pass`;
@@ -135,15 +104,6 @@ export function createPanel(root, doc, passes, source = doc) {
     where.hidden = !show;
     where.textContent = show ? `where ${node.label} = ${node.expression}` : '';
   }
-
-  const later = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      if (!entry.isIntersecting || !entry.target.laterTex) continue;
-      later.unobserve(entry.target);
-      typesetInto(entry.target, entry.target.laterTex);
-      entry.target.laterTex = null;
-    }
-  }, { root: flows, rootMargin: '50% 0px' });
 
   /** A collapsed group's flows: the engine wrote each one's chain rule (engine/group_steps.py). */
   const groupFlows = (step) => [...step.flows, ...(step.inner || [])].filter((g) => g.text);
@@ -162,29 +122,21 @@ export function createPanel(root, doc, passes, source = doc) {
     const step = scene.pass === 'backward' ? scene.currentStep : null;
     if (flows.lastStep === step) return;   // the same step painted again (a toggle, a resize)
     flows.lastStep = step;
-    if (later) later.disconnect();
     flows.textContent = '';
     flows.classList.remove('group-flows');
     if (!step) return;
-    const node = doc.nodes[step.node];
     const grouped = groupFlows(step);
     flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
-    let count = 0;
+    // A collapsed group's flows (a neuron of 16 inputs has over 30) are set
+    // from their text in plain spans (math_text.js), not typeset by KaTeX.
     for (const f of grouped) {
-      (f.texts || [f.text]).forEach((text, k) => {
-        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, [['', text]]);
-        if (!window.katex) return;
+      for (const text of f.texts || [f.text]) {
+        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, []);
         li.setAttribute('aria-label', text);
-        const tex = (f.texes || [f.tex])[k];
-        count += 1;
-        if (count <= FLOWS_AT_ONCE || !later) {
-          typesetInto(li, tex);
-        } else {
-          li.laterTex = tex;
-          later.observe(li);
-        }
-      });
+        setMathText(li, text);
+      }
     }
+    const node = doc.nodes[step.node];
     for (const f of step.flows.filter((g) => !g.text)) {
       const child = doc.nodes[f.child];
       const edge = doc.edges[f.edge];
@@ -212,77 +164,12 @@ export function createPanel(root, doc, passes, source = doc) {
     ahead = requestIdleCallback((deadline) => {
       ahead = null;
       const texes = [next.tex];
-      if (scene.pass === 'backward') {
-        texes.push(...groupFlows(next).flatMap((f) => f.texes || [f.tex]).slice(0, FLOWS_AT_ONCE));
-        texes.push(...next.flows.filter((g) => !g.text).map((f) => plainFlowTex(next, f)));
-      }
+      if (scene.pass === 'backward') texes.push(...next.flows.filter((g) => !g.text).map((f) => plainFlowTex(next, f)));
       for (const tex of texes) {
         if (deadline.timeRemaining() < 2) return;
         if (tex) keptTypeset(tex);
       }
     });
-  }
-
-  // One row per parameter, made once; a step rewrites only the rows that change.
-  const rows = parameters.map((node) => {
-    const li = document.createElement('li');
-    li.dataset.testid = 'gradient';
-    li.dataset.name = keyOf(node);
-    gradients.appendChild(li);
-    const at = drawnAt(node);
-    return { node, li, at, hidden: doc.nodes[at].kind === 'group', last: '' };
-  });
-
-  /** A parameter inside a collapsed group has its gradient once the group's
-      backward step is done (× runs, as scene.js writes a drawn one's). */
-  function hiddenGrad(scene, row) {
-    if (scene.pass !== 'backward') return undefined;
-    const g = num(row.node.grad);
-    if (scene.grad[row.at] !== undefined) return scene.runs * g;
-    return scene.runs > 1 ? (scene.runs - 1) * g : undefined;
-  }
-
-  function paintGradients(scene) {
-    for (const row of rows) {
-      const { node, li } = row;
-      const shown = row.hidden ? hiddenGrad(scene, row) : scene.shownGrad[row.at];
-      const grad = num(node.grad);
-      let parts;
-      if (scene.pass === 'forward' || shown === undefined) {
-        parts = [['nm', `∂${output.label}/∂${node.label}`], ['', ' = '], ['pending', scene.pass === 'forward' ? '…' : '?']];
-      } else if (scene.runs > 1) {
-        const done = scene.grad[row.at] !== undefined ? scene.runs : scene.runs - 1;
-        parts = [['nm', `${node.label}.grad`], ['', ` = ${done} × ${fmt(grad)} = `], ['value', fmt(shown)]];
-      } else {
-        parts = [['nm', `∂${output.label}/∂${node.label}`], ['', ' = '], ['value', fmt(shown)]];
-      }
-      const key = JSON.stringify(parts);
-      if (key === row.last) continue;
-      row.last = key;
-      li.textContent = '';
-      for (const [cls, text] of parts) {
-        const span = document.createElement('span');
-        if (cls) span.className = cls;
-        if (cls === 'nm') setMathName(span, text);
-        else span.textContent = text;
-        li.appendChild(span);
-      }
-      if (shown !== undefined && scene.pass === 'backward') {
-        li.dataset.grad = exact(shown);
-        li.title = `${parts[0][1]} = ${exact(shown)}`;   // the full precision, on hover
-      } else {
-        delete li.dataset.grad;
-        li.removeAttribute('title');
-      }
-    }
-    // Nothing to say about .grad until a backward pass has run to its end.
-    const ranOnce = scene.pass === 'backward' && scene.step === counts.backward;
-    const runs = scene.runs > 1
-      ? `backward() has run ${scene.runs} times: .grad adds up, ${scene.runs} × each gradient.`
-      : (ranOnce ? 'backward() has run once.' : '');
-    if (runsText.textContent !== runs) runsText.textContent = runs;
-    runsText.dataset.runs = String(scene.runs);
-    zero.disabled = scene.runs === 1 && scene.pass === 'backward' && scene.step === 0;
   }
 
   return {
@@ -296,7 +183,6 @@ export function createPanel(root, doc, passes, source = doc) {
       if (live && live.textContent !== sentence) live.textContent = sentence;
       paintWhere(scene);
       paintFlows(scene);
-      paintGradients(scene);
       typesetAhead(scene);
     },
   };

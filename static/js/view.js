@@ -5,6 +5,7 @@ import { setupControls } from './controls.js';
 import { setupEmbedCode } from './embed_code.js';
 import { decodeDocument } from './document_codec.js';
 import { tangentCount, tangentScene } from './forward_mode.js';
+import { createGradientsBox } from './gradients_box.js';
 import { LABEL_FONTS } from './label_sizes.js';
 import { createPanel } from './panel.js';
 import { setupNavigation } from './navigation.js';
@@ -34,6 +35,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   let passes = null;
   let graph = null;
   let panel = null;
+  let gradientsBox = null;   // made once per document: a rebuild only re-attaches it
   let zoom = null;
   let controls = null;
   let embed = null;
@@ -65,6 +67,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     paintGroups(graph, scene);
     navigation.paint(scene);
     panel.paint(scene);
+    gradientsBox.paint(scene);
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
@@ -95,7 +98,8 @@ export function createView(root, store, { atEdge = null } = {}) {
     doc = viewDocument(source, drawn, placed);
     passes = passesOf(doc);
     draw();
-    panel = createPanel(root, doc, passes, source);
+    panel = createPanel(root, doc, passes);
+    gradientsBox.attach(doc, passes);
     const counts = { forward: passes.forward_steps.length, backward: passes.backward_steps.length };
     if (tangentCount(doc) !== null) counts.tangent = tangentCount(doc);
     player.setCounts(counts);
@@ -240,6 +244,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   function loadDocument(next, reset) {
     source = decodeDocument(next);
     tree = groupTree(source);
+    gradientsBox = createGradientsBox(root, source);
     if (reset) store.update({ open: null });
     applied = JSON.stringify(store.get().open);
     expanded = expandedFrom(source, store.get().open, tree);

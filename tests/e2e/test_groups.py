@@ -249,26 +249,33 @@ def test_large_text_after_opening_a_neuron_measures_its_labels_anew(open_page, p
     assert picture(page) == big
 
 
-def test_a_collapsed_neurons_flows_are_typeset_as_they_scroll_into_view(open_page, page, network):
-    """A neuron's backward step lists over 30 flows: the first are typeset at
-    once, the others when the list scrolls to them; stepping away and back
-    shows the same typeset flows (kept by their TeX)."""
+def test_a_collapsed_neurons_flows_are_set_as_tex_sets_them_and_its_rule_in_katex(open_page, page, network):
+    """A neuron's backward step lists over 30 flows. The step's chain rule is
+    typeset by KaTeX; the flows are set from their text in plain spans
+    (math_text.js): one-letter names in math italic, indices lowered, every
+    character of the text on show; stepping away and back shows the same."""
     _, document, graph_id = network
     group = to_a_neurons_backward_step(open_page, page, document, graph_id)
+    assert page.locator('[data-testid="chain-rule"] .katex').count() == 1
     flows = page.locator('[data-testid="flow"][data-group-flow]')
     count = flows.count()
     assert count == len(group.steps.flows) > 8
-    labels = [flows.nth(k).get_attribute("aria-label") for k in range(count)]
-    assert flows.first.locator(".katex").count() == 1
-    assert page.evaluate("[...document.querySelectorAll('[data-group-flow]')].some((li) => !li.querySelector('.katex'))")
-    for k in range(count):   # scrolled through, each is typeset once it comes near the view
-        flows.nth(k).scroll_into_view_if_needed()
-        flows.nth(k).locator(".katex").wait_for()
+    shown = page.evaluate("""() => [...document.querySelectorAll('[data-group-flow]')].map((li) => ({
+      label: li.getAttribute('aria-label'), text: li.textContent, katex: li.querySelectorAll('.katex').length,
+      italic: [...li.querySelectorAll('.it')].map((s) => getComputedStyle(s).fontStyle),
+      lowered: [...li.querySelectorAll('.sub')].map((s) => s.textContent) }))""")
+    expected = {f.text for f in group.steps.flows}
+    assert {flow["label"] for flow in shown} == expected
+    for flow in shown:
+        assert flow["text"] == flow["label"].replace(" ", "")   # the spaces are the operators' margins
+        assert flow["katex"] == 0
+        assert flow["italic"] and set(flow["italic"]) == {"italic"}
+        assert flow["lowered"]   # w[0][3][0] → w with [0][3][0] lowered, u20 → u with 20 lowered
+    labels = [flow["label"] for flow in shown]
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowLeft")
     assert page.evaluate(_CURRENT)[0] == f"g{group.id}"
     assert [flows.nth(k).get_attribute("aria-label") for k in range(flows.count())] == labels
-    assert flows.first.locator(".katex").count() == 1
 
 
 def test_the_gradients_box_lists_every_parameter_with_the_engines_gradient(open_page, page, network):
