@@ -18,7 +18,8 @@ export function embedCode(href, title) {
     + `title="${attribute(`chainrule: ${title}`)}" loading="lazy" allowfullscreen></iframe>`;
 }
 
-export function setupEmbedCode(root, titleOf) {
+/** `hrefOf`: the address of the frame on show (the store's: the URL itself is written after the frame). */
+export function setupEmbedCode(root, titleOf, hrefOf) {
   const find = (id) => root.querySelector(`[data-testid="${id}"]`);
   const toggle = find('embed-code-button');
   const box = find('embed-code-box');
@@ -26,7 +27,7 @@ export function setupEmbedCode(root, titleOf) {
   const status = find('copy-status');
 
   function refresh() {
-    field.value = embedCode(location.href, titleOf());
+    field.value = embedCode(hrefOf(), titleOf());
   }
 
   toggle.addEventListener('click', () => {

@@ -67,7 +67,7 @@ export function createGradientsBox(root, source) {
   function paintRow(scene, row) {
     const { li } = row;
     const [shown, parts] = rowParts(scene, row, outputLabel);
-    const key = JSON.stringify(parts);
+    const key = JSON.stringify([parts, shown === undefined ? null : exact(shown)]);
     if (key === row.last) return;
     row.last = key;
     li.textContent = '';

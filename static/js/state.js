@@ -190,11 +190,13 @@ function same(a, b) {
     clamps (`clampState(state, counts)`), rewrites the URL (`queryOf(state)`)
     and tells the listeners. `counts` are the pass lengths of the document on
     show ({forward: N, backward: M}), which the clamp needs. `rename`: write
-    the URL at once (it names a key by an old name). */
-export function createUrlStore(initial, clampState, queryOfState, { rename = false } = {}) {
+    the URL at once (it names a key by an old name). `later`: the fields
+    whose changes are written after the frame that shows them (see update). */
+export function createUrlStore(initial, clampState, queryOfState, { rename = false, later = new Set() } = {}) {
   let counts = null;
   let state = clampState(initial, counts);
   const listeners = [];
+  let pending = null;   // an address to write after the frame
 
   function urlOf(s) {
     const query = queryOfState(s);
@@ -210,13 +212,35 @@ export function createUrlStore(initial, clampState, queryOfState, { rename = fal
 
   if (rename) writeUrl(urlOf(state));
 
+  function flush() {
+    if (pending === null) return;
+    const url = pending;
+    pending = null;
+    writeUrl(url);
+  }
+  // Whatever the user does next (save a link, leave, switch tabs) finds the address up to date.
+  for (const event of ['pointerdown', 'keydown', 'pagehide']) addEventListener(event, flush, true);
+  document.addEventListener('visibilitychange', () => { if (document.hidden) flush(); });
+
+  /** A step (a `later` field) writes the address after the frame that shows
+      it: a call to the browser's history takes 1–5 ms, a quarter of a
+      frame, and a held key or the player at 4× then writes once a frame. */
   function update(patch) {
     const previous = state;
     const next = clampState({ ...state, ...patch }, counts);
     if (same(next, previous)) return;
     state = next;
     const url = urlOf(state);
-    if (url !== `${location.pathname}${location.search}${location.hash}`) writeUrl(url);
+    if (url !== (pending ?? `${location.pathname}${location.search}${location.hash}`)) {
+      const afterFrame = Object.keys(patch).every((field) => later.has(field)) && !document.hidden;
+      if (!afterFrame) {
+        pending = null;
+        writeUrl(url);
+      } else {
+        if (pending === null) requestAnimationFrame(() => setTimeout(flush, 0));
+        pending = url;
+      }
+    }
     for (const listener of listeners) listener(state, previous);
   }
 
@@ -235,9 +259,11 @@ export function createUrlStore(initial, clampState, queryOfState, { rename = fal
   };
 }
 
-/** The player pages' store, by the page's table (readTable()). */
+/** The player pages' store, by the page's table (readTable()): the player's
+    keys are written after the frame that shows them. */
 export function createStore(table, initial) {
+  const later = new Set(table.keys.filter((key) => key.group === 'player').map((key) => key.field ?? key.key));
   const store = createUrlStore(initial, (s, counts) => clamp(s, table, counts), (s) => queryOf(s, table),
-    { rename: usesOldNames(location.href, table) });
+    { rename: usesOldNames(location.href, table), later });
   return { ...store, table };
 }

@@ -13,6 +13,14 @@ def shown(x: float) -> str:
     return text.replace("-", "−")
 
 
+def written_url(page) -> str:
+    """The page's address once the player has written it: a step's state is
+    written after the frame that shows it (static/js/state.js). The store
+    schedules its write before this wait's, and timers of one delay run in
+    order."""
+    return page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(location.href), 0)))")
+
+
 def frame(page) -> tuple[str, int]:
     caption = page.locator("[data-testid='step-caption']")
     return caption.get_attribute("data-pass"), int(caption.get_attribute("data-step"))

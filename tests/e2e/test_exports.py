@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 from playwright.sync_api import expect
-from steps import backward_steps, forward_steps, label_text, node_attr, shown
+from steps import backward_steps, forward_steps, label_text, node_attr, shown, written_url
 
 from engine import load_examples
 
@@ -135,7 +135,7 @@ def test_the_offline_file_plays_forward_and_backward_from_disk(offline, offline_
     check_frame(page, simple, "forward", n)
     page.keyboard.press("Home")
     check_frame(page, simple, "forward", 0)
-    assert page.url.endswith("simple.html?pass=forward&step=0")
+    assert written_url(page).endswith("simple.html?pass=forward&step=0")
 
     # The file's own CSP: markup that got into it could run no script.
     page.evaluate("""document.body.insertAdjacentHTML('beforeend',

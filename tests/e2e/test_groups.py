@@ -6,10 +6,12 @@ with the engine's gradients, and closes; the URL keeps the expanded set."""
 from __future__ import annotations
 
 import random
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from overlaps import overlaps
+from steps import written_url
 
 from engine import Value, build_document, publish
 from engine.nn import MLP
@@ -100,9 +102,9 @@ def test_mlp_opens_readable_and_a_neuron_opens_steps_backward_and_closes(open_pa
     opened = drawn_refs(page)
     assert f"g{group.id}" not in opened
     assert {str(m) for m in group.members} <= set(opened)
-    assert str(group.id) in open_of(page.url)
+    assert str(group.id) in open_of(written_url(page))
     assert len(opened) == len(closed) - 1 + len(group.members)
-    link = page.url
+    link = written_url(page)
 
     # Backward, node by node through the neuron: each gets the engine's gradient.
     page.click('[data-testid="pass-backward"]')
@@ -133,7 +135,7 @@ def test_mlp_opens_readable_and_a_neuron_opens_steps_backward_and_closes(open_pa
     page.keyboard.press(" ")
     page.locator(f'[data-group-id="{group.id}"]').wait_for()
     assert sorted(drawn_refs(page)) == sorted(closed)
-    assert str(group.id) not in open_of(page.url)
+    assert str(group.id) not in open_of(written_url(page))
 
     # The link taken while it was open opens the same picture.
     open_page(urlparse(link).path + "?" + urlparse(link).query)
@@ -163,7 +165,7 @@ def test_expand_all_and_collapse_all(open_page, page, network):
     top = sorted([f"g{document.groups[0].id}"] + [str(n.id) for n in document.nodes if n.group is None])
     assert document.groups[0].label == "MLP"
     assert sorted(drawn_refs(page)) == top
-    assert open_of(page.url) == [""]
+    assert open_of(written_url(page)) == [""]
     page.reload()
     ready(page)
     assert sorted(drawn_refs(page)) == top
@@ -208,7 +210,7 @@ def test_a_neuron_opened_closed_and_opened_again_draws_what_its_link_draws(open_
     collapse.wait_for()
     opened = picture(page)
     assert opened != closed and any(ref == str(group.members[0]) for ref, _, _ in opened["nodes"])
-    link = urlparse(page.url)
+    link = urlparse(written_url(page))
     # Closed from the keyboard (focus went to the frame's ⊖), then opened again.
     expect_focused = page.evaluate("document.activeElement.dataset.collapseGroup")
     assert expect_focused == str(group.id)
@@ -242,7 +244,7 @@ def test_large_text_after_opening_a_neuron_measures_its_labels_anew(open_page, p
     assert [n for n in big["nodes"]] == normal["nodes"]   # the places of the nodes do not change
     assert big["labels"] != normal["labels"]
     assert overlaps(page) == []
-    link = urlparse(page.url)
+    link = urlparse(written_url(page))
     assert "big=1" in link.query
     open_page(f"{link.path}?{link.query}")
     ready(page)
@@ -267,7 +269,8 @@ def test_a_collapsed_neurons_flows_are_set_as_tex_sets_them_and_its_rule_in_kate
     expected = {f.text for f in group.steps.flows}
     assert {flow["label"] for flow in shown} == expected
     for flow in shown:
-        assert flow["text"] == flow["label"].replace(" ", "")   # the spaces are the operators' margins
+        # The same characters, spaced as TeX spaces them; 1.5e−5 written 1.5 × 10⁻⁵ as KaTeX did.
+        assert "".join(flow["text"].split()) == re.sub(r"(\d)e([−+]?\d+)", r"\1×10\2", "".join(flow["label"].split()))
         assert flow["katex"] == 0
         assert flow["italic"] and set(flow["italic"]) == {"italic"}
         assert flow["lowered"]   # w[0][3][0] → w with [0][3][0] lowered, u20 → u with 20 lowered

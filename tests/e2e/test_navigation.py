@@ -9,6 +9,7 @@ import random
 
 import pytest
 from contrast import SVG_TEXTS_JS, ratio
+from steps import written_url
 
 from engine import publish
 from engine.document import build_document
@@ -102,10 +103,10 @@ def test_heat_map_toggle_is_in_the_url(page, open_page, published):
     open_page(links["url"])
     assert page.locator("[data-testid=heat-legend]").is_hidden()
     page.locator("[data-testid=heat-toggle]").click()
-    assert "heat=1" in page.url
+    assert "heat=1" in written_url(page)
     assert page.locator("[data-testid=heat-legend]").is_visible()
     page.locator("[data-testid=heat-toggle]").click()
-    assert "heat=" not in page.url
+    assert "heat=" not in written_url(page)
 
 
 def test_search_focuses_a_parameter_by_name(page, open_page, published, artifacts):

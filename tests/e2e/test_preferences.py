@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from steps import frame
+from steps import frame, written_url
 
 EXAMPLES = ["simple", "add-bias", "practical", "challenge-1", "challenge-2", "linear-regression"]
 
@@ -57,7 +57,8 @@ def test_the_system_dark_scheme_and_the_theme_toggle(page, server):
     seen = []
     for _ in range(4):
         toggle.click()
-        seen.append((html.get_attribute("data-theme"), page.url.split("theme=")[1].split("&")[0] if "theme=" in page.url else None))
+        url = written_url(page)
+        seen.append((html.get_attribute("data-theme"), url.split("theme=")[1].split("&")[0] if "theme=" in url else None))
     assert seen == [("dark", "dark"), ("contrast", "contrast"), ("light", "light"), ("dark", None)]
     # An embed can force a theme, and the server writes it before any script runs.
     page.emulate_media(color_scheme="light")

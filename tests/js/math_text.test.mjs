@@ -30,6 +30,16 @@ test('longer names are upright as TeX\'s \\mathrm, y* raises its star, ² stays 
   assert.deepEqual(runs('loss = (y − y*)'), ['rm:loss', 'rel:=', 'rm:(', 'it:y', 'bin:−', 'it:y', 'raised:*', 'rm:)']);
 });
 
+test('names as engine/notation.py writes them in TeX: x_1 lowered, longer names upright whole, / ordinary', () => {
+  assert.deepEqual(runs('x_1 + y_hat / ab2'), ['it:x', 'sub:1', 'bin:+', 'rm:y_hat/ab2']);
+});
+
+test('a number in exponent form is written as KaTeX wrote it, × 10 to the power', () => {
+  assert.deepEqual(runs('u′ = 1.5e−5 × 2.5e7'), [
+    'it:u', 'prime:′', 'rel:=', 'rm:1.5', 'bin:×', 'rm:10', 'raised:−5', 'bin:×', 'rm:2.5', 'bin:×', 'rm:10', 'raised:7',
+  ]);
+});
+
 test('every character but the spaces is kept, in order', () => {
   const text = 'w[0][3][1]′ = u20′·[u19 > 0]·(−0.4) = −0.810484 × 0 × (−0.4) = 0, … (3 values) ↦ θ2';
   assert.equal(mathTokens(text).map((t) => t.text).join(''), text.replace(/\s/g, ''));
