@@ -20,7 +20,8 @@ Measures:
   4×, target ≥ 50 fps;
 - expanding one group: Enter on a collapsed neuron as a frame begins until
   that frame, which shows it open, is painted (the view's rebuild, layout
-  and drawing), median of `--runs`, each a different neuron; target ≤ 100 ms.
+  and drawing), median of `--runs`, each a different neuron, for the first
+  layer's (2 inputs) and the second's (16); target ≤ 100 ms.
 
 Not a test: it prints a table and exits 0 whatever the numbers.
 """
@@ -113,9 +114,11 @@ def publish(base: str) -> str:
         return json.loads(response.read())["url"]
 
 
-# Enter on the k-th collapsed group as a frame begins, until that frame is painted.
-EXPAND_ONE = """async (k) => {
-  const groups = [...document.querySelectorAll('[data-group-id]')];
+# Enter on the k-th collapsed group whose name starts with `prefix` as a
+# frame begins, until that frame is painted.
+EXPAND_ONE = """async ([prefix, k]) => {
+  const groups = [...document.querySelectorAll('[data-group-id]')]
+    .filter((g) => g.querySelector('.group-name').textContent.startsWith(prefix));
   const group = groups[k % groups.length];
   group.focus();
   await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
@@ -127,17 +130,16 @@ EXPAND_ONE = """async (k) => {
 }"""
 
 
-def expand_one_group_ms(page, url: str, runs: int) -> list[float] | None:
-    """Enter on a collapsed group (a neuron, as the page opens) until the
-    frame that shows it open is painted: one time per run, each from a fresh
-    load and a different neuron (the first layer's have 2 inputs, the
-    second's 16). None when the page draws no collapsible group."""
+def expand_one_group_ms(page, url: str, runs: int, prefix: str) -> list[float] | None:
+    """Enter on a collapsed neuron named `prefix`… (as the page opens) until
+    the frame that shows it open is painted: one time per run, each from a
+    fresh load and a different neuron. None when the page draws none."""
     times = []
     for k in range(runs):
         ready_ms(page, url)
         if not page.locator("[data-group-id]").count():
             return None
-        times.append(page.evaluate(EXPAND_ONE, k * 7))
+        times.append(page.evaluate(EXPAND_ONE, [prefix, k * 5]))
     return times
 
 
@@ -175,10 +177,12 @@ def main() -> None:
             draws = [ready_ms(page, url) for _ in range(args.runs)]
             row("first draw in Chromium", f"{statistics.median(draws):.0f} ms ({max(draws):.0f})",
                 f"≤ {DRAW_TARGET_MS} ms", statistics.median(draws) <= DRAW_TARGET_MS)
-            expand = expand_one_group_ms(page, url, args.runs)
-            row("expand one group: its frame painted", "—" if expand is None else
-                f"{statistics.median(expand):.0f} ms ({min(expand):.0f}–{max(expand):.0f})",
-                f"≤ {EXPAND_TARGET_MS} ms", None if expand is None else statistics.median(expand) <= EXPAND_TARGET_MS)
+            # The first layer's neurons have 2 inputs, the second's 16.
+            for layer, inputs in (("h[0]", 2), ("h[1]", 16)):
+                expand = expand_one_group_ms(page, url, args.runs, layer)
+                row(f"expand a neuron of {inputs} inputs: its frame painted", "—" if expand is None else
+                    f"{statistics.median(expand):.0f} ms ({min(expand):.0f}–{max(expand):.0f})",
+                    f"≤ {EXPAND_TARGET_MS} ms", None if expand is None else statistics.median(expand) <= EXPAND_TARGET_MS)
             budget = 1000 / FPS_TARGET
             for pass_ in ("forward", "backward"):
                 ready_ms(page, f"{url}?pass={pass_}&step=0")

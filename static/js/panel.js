@@ -38,6 +38,10 @@ function typeset(target, tex, text) {
   else target.textContent = text;
 }
 
+// What a collapsed group's flow list shows before it scrolls (app.css
+// .group-flows: 9.5em; a flow is a line or two).
+const FLOWS_AT_ONCE = 8;
+
 /** A node's gradient in TeX (u', \left(y - y^{*}\right)'), as the document writes it. */
 function primeTex(node) {
   return node.prime_tex ?? `${isAtomic(node.label) ? node.tex : `\\left(${node.tex}\\right)`}'`;
@@ -118,24 +122,48 @@ export function createPanel(root, doc, passes) {
       + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
   }
 
+  // The flows below the list's fold, set when the page is idle.
+  let laterFlows = null;
+  function setLater(rows) {
+    if (laterFlows !== null) cancelIdleCallback(laterFlows);
+    laterFlows = null;
+    if (!rows.length) return;
+    if (typeof requestIdleCallback === 'undefined') {
+      for (const [li, text] of rows) setMathText(li, text);
+      return;
+    }
+    const setSome = (deadline) => {
+      while (rows.length && deadline.timeRemaining() > 1) setMathText(...rows.shift());
+      laterFlows = rows.length ? requestIdleCallback(setSome) : null;
+    };
+    laterFlows = requestIdleCallback(setSome);
+  }
+
   function paintFlows(scene) {
     const step = scene.pass === 'backward' ? scene.currentStep : null;
     if (flows.lastStep === step) return;   // the same step painted again (a toggle, a resize)
     flows.lastStep = step;
+    setLater([]);
     flows.textContent = '';
     flows.classList.remove('group-flows');
     if (!step) return;
     const grouped = groupFlows(step);
     flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
     // A collapsed group's flows (a neuron of 16 inputs has over 30) are set
-    // from their text in plain spans (math_text.js), not typeset by KaTeX.
+    // from their text in plain spans (math_text.js), not typeset by KaTeX:
+    // those the list shows first at once, the others, out of its view, in
+    // words until the page is idle (each set flow is some 30 boxes to lay out).
+    const later = [];
     for (const f of grouped) {
       for (const text of f.texts || [f.text]) {
-        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, []);
+        const now = flows.children.length < FLOWS_AT_ONCE;
+        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, now ? [] : [['', text]]);
         li.setAttribute('aria-label', text);
-        setMathText(li, text);
+        if (now) setMathText(li, text);
+        else later.push([li, text]);
       }
     }
+    setLater(later);
     const node = doc.nodes[step.node];
     for (const f of step.flows.filter((g) => !g.text)) {
       const child = doc.nodes[f.child];

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from overlaps import overlaps
+from playwright.sync_api import expect
 from steps import written_url
 
 from engine import Value, build_document, publish
@@ -255,13 +256,15 @@ def test_a_collapsed_neurons_flows_are_set_as_tex_sets_them_and_its_rule_in_kate
     """A neuron's backward step lists over 30 flows. The step's chain rule is
     typeset by KaTeX; the flows are set from their text in plain spans
     (math_text.js): one-letter names in math italic, indices lowered, every
-    character of the text on show; stepping away and back shows the same."""
+    character of the text on show; those below the list's fold when the page
+    is idle. Stepping away and back shows the same."""
     _, document, graph_id = network
     group = to_a_neurons_backward_step(open_page, page, document, graph_id)
     assert page.locator('[data-testid="chain-rule"] .katex').count() == 1
     flows = page.locator('[data-testid="flow"][data-group-flow]')
     count = flows.count()
     assert count == len(group.steps.flows) > 8
+    expect(page.locator("[data-group-flow]:not(.math-text)")).to_have_count(0)   # the rest, once idle
     shown = page.evaluate("""() => [...document.querySelectorAll('[data-group-flow]')].map((li) => ({
       label: li.getAttribute('aria-label'), text: li.textContent, katex: li.querySelectorAll('.katex').length,
       italic: [...li.querySelectorAll('.it')].map((s) => getComputedStyle(s).fontStyle),
