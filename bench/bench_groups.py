@@ -178,7 +178,7 @@ def main() -> None:
             row("first draw in Chromium", f"{statistics.median(draws):.0f} ms ({max(draws):.0f})",
                 f"≤ {DRAW_TARGET_MS} ms", statistics.median(draws) <= DRAW_TARGET_MS)
             # The first layer's neurons have 2 inputs, the second's 16.
-            for layer, inputs in (("h[0]", 2), ("h[1]", 16)):
+            for layer, inputs in (("neuron 0.", 2), ("neuron 1.", 16)):
                 expand = expand_one_group_ms(page, url, args.runs, layer)
                 row(f"expand a neuron of {inputs} inputs: its frame painted", "—" if expand is None else
                     f"{statistics.median(expand):.0f} ms ({min(expand):.0f}–{max(expand):.0f})",
