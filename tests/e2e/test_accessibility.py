@@ -80,7 +80,9 @@ def test_axe_on_a_small_embed_and_the_offline_copy(axe_page, server, tmp_path):
 
 
 @pytest.mark.parametrize("theme", ["", "&theme=dark", "&theme=contrast", "&big=1", "&big=1&theme=dark"])
-@pytest.mark.parametrize("slug", ["simple", "challenge-2", "linear-regression", "add-bias"])
+# The course's other graphs draw the same kinds of node, chip and label
+# (data, parameter, op): these two cover them, challenge-2 being the largest.
+@pytest.mark.parametrize("slug", ["simple", "challenge-2"])
 def test_svg_text_contrast_from_the_rendered_fills(page, server, slug, theme):
     page.set_viewport_size({"width": 1024, "height": 768})
     page.emulate_media(reduced_motion="reduce")   # the colours a frame settles on, not mid-transition
