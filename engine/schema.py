@@ -30,7 +30,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
 from engine import ops
 from engine.document_codec import expand, fill_derived, pass_length
 from engine.group_steps import group_steps
-from engine.json_numbers import NON_FINITE, decode_number, encode_number  # noqa: F401 (read from here too)
+from engine.json_numbers import NON_FINITE, decode_number, encode_number
 
 DOCUMENT_VERSION = 3   # 2: groups; 3: derivable fields and steps left out (1 and 2 still read)
 _TEMPLATE = r"^(?:[^$]|\$[aAbB](?![_a-zA-Z0-9]))*$"   # only the operands as placeholders

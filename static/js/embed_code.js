@@ -18,7 +18,7 @@ export function embedCode(href, title) {
     + `title="${attribute(`chainrule: ${title}`)}" loading="lazy" allowfullscreen></iframe>`;
 }
 
-/** `hrefOf`: the address of the frame on show (the store's: the URL itself is written after the frame). */
+/** `hrefOf`: the address of the frame on show (the store's href: the URL itself is written after the frame). */
 export function setupEmbedCode(root, titleOf, hrefOf) {
   const find = (id) => root.querySelector(`[data-testid="${id}"]`);
   const toggle = find('embed-code-button');

@@ -65,27 +65,24 @@ export function measureLabels(doc, labelLayer, texts, chips) {
   const widthOf = (key) => kept.widths.get(key) ?? fresh.get(key);
   const scratch = el('g', { class: 'measuring', 'aria-hidden': 'true' }, labelLayer);
   const pending = new Map();   // key → the scratch element to read
-  const labelKey = (cls, [name, rest]) => {
-    const key = `${cls}\u0000${name}\u0000${rest}`;
-    if (widthOf(key) === undefined && !pending.has(key)) {
-      const handle = label(scratch, cls, {});
-      setName(handle.name, name);
-      handle.rest.textContent = rest;
-      pending.set(key, handle.text);
-    }
+  // A text's key; `draw` makes its scratch element when its width is not known yet.
+  const keyed = (key, draw) => {
+    if (widthOf(key) === undefined && !pending.has(key)) pending.set(key, draw());
     return key;
   };
-  const chipKey = (text) => {
-    const key = `chip\u0000${text}`;
-    if (widthOf(key) === undefined && !pending.has(key)) {
-      const chip = el('g', { class: 'chip shown' }, scratch);
-      const chipText = el('text', { 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
-      el('tspan', { class: 'times' }, chipText).textContent = '*';
-      setName(el('tspan', {}, chipText), text.slice(1));
-      pending.set(key, chipText);
-    }
-    return key;
-  };
+  const labelKey = (cls, [name, rest]) => keyed(`${cls}\u0000${name}\u0000${rest}`, () => {
+    const handle = label(scratch, cls, {});
+    setName(handle.name, name);
+    handle.rest.textContent = rest;
+    return handle.text;
+  });
+  const chipKey = (text) => keyed(`chip\u0000${text}`, () => {
+    const chip = el('g', { class: 'chip shown' }, scratch);
+    const chipText = el('text', { 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
+    el('tspan', { class: 'times' }, chipText).textContent = '*';
+    setName(el('tspan', {}, chipText), text.slice(1));
+    return chipText;
+  });
   const names = texts.names.map((pairs) => pairs.map((pair) => labelKey('edge-name', pair)));
   const grads = texts.grads.map((pairs) => pairs.map((pair) => labelKey('edge-grad', pair)));
   const stub = texts.stub.map((pair) => labelKey('edge-grad', pair));

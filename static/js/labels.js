@@ -195,8 +195,7 @@ function bestSpot(place, taken, spotAt, preferred, scales = SCALES) {
           if (best && base >= best.cost) continue;
           const { spot, box } = spotAt(scale, t, side, push);
           const [hard, soft] = taken.cost(box, best ? best.cost - base + 1e-6 * (1 + best.cost) : Infinity);
-          const cost = hard * HARD + soft + Math.abs(t - 0.5) * 60 + (side !== preferred ? 25 : 0)
-            + push * 2 + (1 - scale) * 200;
+          const cost = hard * HARD + soft + base;
           if (!best || cost < best.cost) best = { cost, hard, spot, box, side };
         }
       }

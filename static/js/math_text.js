@@ -17,10 +17,17 @@ const OPENING = new Set(['(', '[']);
 // em), a three-per-em its thick one (5/18 em), a six-per-em its thin one.
 const SPACED = { bin: (t) => `\u2005${t}\u2005`, rel: (t) => `\u2004${t}\u2004`, punct: (t) => `${t}\u2006` };
 
-const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:e([−+-]?\d+))?/;   // format.js fmt: 0.25, 1.5e−5
-const NAME = /^\p{L}[\p{L}\d_]*/u;
+// Read where the scan is (sticky: no copy of the rest of the text per character).
+const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:e([−+-]?\d+))?/y;   // format.js fmt: 0.25, 1.5e−5
+const NAME = /\p{L}[\p{L}\d_]*/uy;
+const BRACKETS = /(?:\[\d+\])+/y;           // engine.nn's w[1][0][2] → w_{[1][0][2]}
 const INDEXED = /^(\p{L})_?(\d+)$/u;        // notation.py: u20, x_1 → u_{20}, x_{1}
-const BRACKETS = /^(?:\[\d+\])+/;           // engine.nn's w[1][0][2] → w_{[1][0][2]}
+
+/** `pattern` (sticky) matched at `at` in `text`, or null. */
+function matchAt(pattern, text, at) {
+  pattern.lastIndex = at;
+  return pattern.exec(text);
+}
 
 /** The runs of `text`: [{ text, kind }], kind one of it (math italic), rm
     (upright), sub (lowered index), prime, raised (y*, an exponent), bin,
@@ -32,15 +39,21 @@ export function mathTokens(text) {
     if (last && last.kind === kind && kind !== 'bin' && kind !== 'rel' && kind !== 'sub') last.text += t;
     else tokens.push({ text: t, kind });
   };
-  const chars = [...text];
-  for (let i = 0; i < chars.length; i += 1) {
-    const c = chars[i];
-    const rest = () => chars.slice(i).join('');
-    if (/\s/.test(c)) continue;
-    if (c === '+' && chars[i + 1] === '=') {
+  let i = 0;
+  while (i < text.length) {
+    const c = String.fromCodePoint(text.codePointAt(i));
+    let number;
+    let name;
+    if (/\s/.test(c)) {
+      i += c.length;
+      continue;
+    }
+    if (c === '+' && text[i + 1] === '=') {
       push('rel', '+=');
-      i += 1;
-    } else if (RELATIONS.has(c)) {
+      i += 2;
+      continue;
+    }
+    if (RELATIONS.has(c)) {
       push('rel', c);
     } else if (BINARY.has(c)) {
       // A minus is unary after a relation, an operator, a comma or an opening.
@@ -54,35 +67,38 @@ export function mathTokens(text) {
       push('raised', c);
     } else if (c === '′') {
       push('prime', c);
-    } else if (NUMBER.test(rest())) {
-      const [number, exponent] = NUMBER.exec(rest());
-      i += [...number].length - 1;
+    } else if ((number = matchAt(NUMBER, text, i))) {
+      const [whole, exponent] = number;
+      i += whole.length;
       if (exponent === undefined) {
-        push('rm', number);
+        push('rm', whole);
       } else {   // 1.5e−5 as KaTeX set it: 1.5 × 10⁻⁵
-        push('rm', number.slice(0, number.indexOf('e')));
+        push('rm', whole.slice(0, whole.indexOf('e')));
         push('bin', '×');
         push('rm', '10');
         tokens.push({ text: exponent.replace('-', '−'), kind: 'raised' });
       }
-    } else if (NAME.test(rest())) {
-      const [name] = NAME.exec(rest());
-      i += [...name].length - 1;
-      const indexed = INDEXED.exec(name);
+      continue;
+    } else if ((name = matchAt(NAME, text, i))) {
+      const [whole] = name;
+      i += whole.length;
+      const indexed = INDEXED.exec(whole);
       if (indexed) {
         push('it', indexed[1]);
         tokens.push({ text: indexed[2], kind: 'sub' });
       } else {
-        push([...name].length === 1 ? 'it' : 'rm', name);   // TeX's \mathrm for a longer name
+        push([...whole].length === 1 ? 'it' : 'rm', whole);   // TeX's \mathrm for a longer name
       }
-      const brackets = BRACKETS.exec(chars.slice(i + 1).join(''));
+      const brackets = matchAt(BRACKETS, text, i);
       if (brackets) {
         tokens.push({ text: brackets[0], kind: 'sub' });
         i += brackets[0].length;
       }
+      continue;
     } else {
       push('rm', c);   // brackets, ², …, /
     }
+    i += c.length;
   }
   return tokens;
 }

@@ -202,11 +202,13 @@ export function paintGraph(graph, doc, scene) {
     setAttr(h, 'class', h.line, 'class', `edge-line ${state}`);
     setAttr(h, 'headClass', h.head, 'class', `edge-head ${state}`);
     // A constant's box already shows its number: its arrow carries no label.
-    if (source.kind !== 'constant' && !h.nameLabel.hidden) setLabel(h.nameLabel, edge.label, valueText(source, scene), fade);
-    const [name, rest] = h.gradLabel.hidden ? ['', ''] : gradText(edge, source, scene);
-    setLabel(h.gradLabel, name, rest, fade);
-    if (!h.gradLabel.hidden) setAttr(h, 'gradClass', h.gradLabel.text, 'class',
-      `edge-grad${scene.activeFlows.has(edge.id) ? ' flowing' : ''}${name ? '' : ' flow'}`);
+    if (source.kind !== 'constant') setLabel(h.nameLabel, edge.label, valueText(source, scene), fade);
+    if (!h.gradLabel.hidden) {
+      const [name, rest] = gradText(edge, source, scene);
+      setLabel(h.gradLabel, name, rest, fade);
+      setAttr(h, 'gradClass', h.gradLabel.text, 'class',
+        `edge-grad${scene.activeFlows.has(edge.id) ? ' flowing' : ''}${name ? '' : ' flow'}`);
+    }
     if (!h.chip) continue;
     const chip = scene.pass === 'backward' ? `chip shown${scene.activeFlows.has(edge.id) ? ' flowing' : ''}` : 'chip';
     if (fade && h.last.chip === 'chip' && chip !== 'chip') fadeIn(h.chip);

@@ -205,9 +205,9 @@ export function createUrlStore(initial, clampState, queryOfState, { rename = fal
 
   /** Rewrite the address. A page with no address of its own (a notebook's
       srcdoc frame, about:srcdoc) cannot take one: its state stays in memory. */
+  const ownAddress = () => location.protocol !== 'about:';
   function writeUrl(url) {
-    if (location.protocol === 'about:') return;
-    history.replaceState(history.state, '', url);
+    if (ownAddress()) history.replaceState(history.state, '', url);
   }
 
   if (rename) writeUrl(urlOf(state));
@@ -248,6 +248,8 @@ export function createUrlStore(initial, clampState, queryOfState, { rename = fal
     get: () => state,
     update,
     urlOf,
+    /** The full address of the state on show (the URL itself may be written after the frame). */
+    href: () => (ownAddress() ? new URL(urlOf(state), location.href).href : location.href),
     counts: () => counts,
     setCounts(next) {
       counts = next;

@@ -263,9 +263,7 @@ export function createView(root, store, { atEdge = null } = {}) {
       });
       navigation.setZoom(zoom);
       controls = setupControls(root, { store, player, zoom, actions, atEdge });
-      embed = setupEmbedCode(root, () => doc.title || 'your expression',
-        // about:srcdoc (a notebook's frame) has no address of its own: its own href then
-        () => (location.protocol === 'about:' ? location.href : new URL(store.urlOf(store.get()), location.href).href));
+      embed = setupEmbedCode(root, () => doc.title || 'your expression', store.href);
     } else {
       zoom.retarget(graph.viewport);
     }
