@@ -11,7 +11,7 @@
    (its node's card, tooltip.js, gives its numbers), so that no text ever
    covers another. */
 
-import { anchorAt, OP_RADIUS, shapeOf } from './geometry.js';
+import { OP_RADIUS, shapeOf, tracePoint } from './geometry.js';
 import { flowText, fmt, num, primeOf, textWidth } from './format.js';
 
 export const LABEL_SIZE = 15;   // the layout units of var(--label-size)
@@ -58,12 +58,16 @@ export function estimatedSizes(doc, texts) {
   return { names: texts.names.map(widest), grads: texts.grads.map(widest), stub: widest(texts.stub), chips: [], vertical };
 }
 
-/** The box a label takes at a place: [x0, y0, x1, y1]. */
-function boxAt(place, width, vertical) {
+/** The box a label takes at a place: [x0, y0, x1, y1], written into `out`. */
+function boxAt(place, width, vertical, out = new Array(4)) {
   const w = width * place.scale;
-  const [top, bottom] = vertical[place.baseline].map((v) => v * place.scale);
+  const [top, bottom] = vertical[place.baseline];
   const x0 = place.anchor === 'start' ? place.x : place.anchor === 'end' ? place.x - w : place.x - w / 2;
-  return [x0 - MARGIN, place.y + top - MARGIN, x0 + w + MARGIN, place.y + bottom + MARGIN];
+  out[0] = x0 - MARGIN;
+  out[1] = place.y + top * place.scale - MARGIN;
+  out[2] = x0 + w + MARGIN;
+  out[3] = place.y + bottom * place.scale + MARGIN;
+  return out;
 }
 
 /** What is placed, bucketed on grids so that big graphs stay linear: boxes
@@ -80,6 +84,12 @@ function grid() {
   const cells = new Map();
   const points = new Map();
   let query = 0;
+  const found = { hard: 0, soft: 0 };   // a query's answer, reused by the next (thousands per drawing)
+  const answer = (hard, soft) => {
+    found.hard = hard;
+    found.soft = soft;
+    return found;
+  };
   return {
     add(b) {
       const entry = { b, seen: 0 };
@@ -99,10 +109,10 @@ function grid() {
       if (list) list.push(x, y);
       else points.set(key, [x, y]);
     },
-    /** [hard overlap area, soft overlap area] of a box against what is
-        placed. `bound`: the caller wants only a total (hard × HARD + soft)
-        under it, so the sums stop, partial, once past it. `lines` false:
-        the hard area only. */
+    /** {hard, soft}: the hard and soft overlap areas of a box against
+        what is placed, in an object the next query reuses. `bound`: the
+        caller wants only a total (hard × HARD + soft) under it, so the
+        sums stop, partial, once past it. `lines` false: the hard area only. */
     cost(b, bound = Infinity, lines = true) {
       query += 1;
       let hard = 0;
@@ -115,27 +125,28 @@ function grid() {
             entry.seen = query;
             hard += overlap(b, entry.b);
           }
-          if (hard * HARD > bound) return [hard, 0];
+          if (hard * HARD > bound) return answer(hard, 0);
         }
       }
       let soft = 0;
-      if (!lines) return [hard, soft];
+      if (!lines) return answer(hard, soft);
       const [x0, y0, x1, y1] = [b[0] - POINT, b[1] - POINT, b[2] + POINT, b[3] + POINT];
       for (let i = Math.floor(x0 / POINT_CELL); i <= Math.floor(x1 / POINT_CELL); i += 1) {
         for (let j = Math.floor(y0 / POINT_CELL); j <= Math.floor(y1 / POINT_CELL); j += 1) {
           const list = points.get(cellOf(i, j));
           if (!list) continue;
           for (let k = 0; k < list.length; k += 2) {
-            const [x, y] = [list[k], list[k + 1]];
+            const x = list[k];
+            const y = list[k + 1];
             if (x <= x0 || x >= x1 || y <= y0 || y >= y1) continue;
             const w = Math.min(b[2], x + POINT) - Math.max(b[0], x - POINT);
             const h = Math.min(b[3], y + POINT) - Math.max(b[1], y - POINT);
             if (w > 0 && h > 0) soft += w * h * LINE_WEIGHT;
           }
-          if (hard * HARD + soft > bound) return [hard, soft];
+          if (hard * HARD + soft > bound) return answer(hard, soft);
         }
       }
-      return [hard, soft];
+      return answer(hard, soft);
     },
   };
 }
@@ -149,10 +160,11 @@ function overlap(a, b) {
 /** A label place pushed `push` further from its arrow and drawn at `scale`.
     Beside an arrow too short for the label, it starts past the nodes' tops. */
 function candidate(side, push, scale, width, length) {
-  if (side.baseline === 'side' || width * scale * 0.8 <= length - 4) {
-    return { ...anchorAt(side.point, side.normal, side.gap + push), scale };
-  }
-  return { ...anchorAt(side.point, side.normal, Math.max(side.gap, OP_RADIUS + 3) + push), scale };
+  const short = side.baseline !== 'side' && width * scale * 0.8 > length - 4;
+  const gap = (short ? Math.max(side.gap, OP_RADIUS + 3) : side.gap) + push;
+  const [px, py] = side.point;
+  const [nx, ny] = side.normal;
+  return { x: px + nx * gap, y: py + ny * gap, anchor: side.anchor, baseline: side.baseline, scale };
 }
 
 /** Move a chip along its arrow (`trace`, sampled points) to the free spot
@@ -163,11 +175,11 @@ function placeChip(place, taken) {
   const { hw, hh } = place.chip;
   const boxOf = ([x, y]) => [x - hw - MARGIN, y - hh - MARGIN, x + hw + MARGIN, y + hh + MARGIN];
   const { trace } = place;
-  let best = { cost: taken.cost(boxOf(place.mid), Infinity, false)[0], mid: place.mid };
+  let best = { cost: taken.cost(boxOf(place.mid), Infinity, false).hard, mid: place.mid };
   for (const f of CHIP_ALONG) {
     if (best.cost === 0) break;
-    const point = trace[Math.round(f * (trace.length - 1))];
-    const cost = taken.cost(boxOf(point), Infinity, false)[0];
+    const point = tracePoint(trace, Math.round(f * (trace.length / 2 - 1)));
+    const cost = taken.cost(boxOf(point), Infinity, false).hard;
     if (cost < best.cost) best = { cost, mid: point };
   }
   place.mid = best.mid;
@@ -177,12 +189,13 @@ function placeChip(place, taken) {
   if (!place.chip.crowded) taken.add(boxOf(place.mid));
 }
 
-/** The cheapest spot for one label (`spotAt(scale, t, side, push)`), on
+/** The cheapest spot for one label (`spotAt(scale, t, side, push)`, whose
+    box `boxOf(spot)` gives in a scratch array), on
     `preferred` side if it costs no more; `crowded` if every spot covers
     something. Shrinks only when nothing fits at full size, and never in
     large-text mode (`scales` [1]): a label with no room is then left out,
     and its node card gives the numbers. */
-function bestSpot(place, taken, spotAt, preferred, scales = SCALES) {
+function bestSpot(place, taken, spotAt, boxOf, preferred, scales = SCALES) {
   let best = null;
   for (const scale of scales) {
     for (const t of place.curved || place.steep ? STEEP_ALONG : ALONG) {
@@ -193,10 +206,11 @@ function bestSpot(place, taken, spotAt, preferred, scales = SCALES) {
           // given up as soon as it does (the slack keeps rounding out).
           const base = Math.abs(t - 0.5) * 60 + (side !== preferred ? 25 : 0) + push * 2 + (1 - scale) * 200;
           if (best && base >= best.cost) continue;
-          const { spot, box } = spotAt(scale, t, side, push);
-          const [hard, soft] = taken.cost(box, best ? best.cost - base + 1e-6 * (1 + best.cost) : Infinity);
+          const spot = spotAt(scale, t, side, push);
+          const box = boxOf(spot);
+          const { hard, soft } = taken.cost(box, best ? best.cost - base + 1e-6 * (1 + best.cost) : Infinity);
           const cost = hard * HARD + soft + base;
-          if (!best || cost < best.cost) best = { cost, hard, spot, box, side };
+          if (!best || cost < best.cost) best = { cost, hard, spot, box: box.slice(), side };
         }
       }
     }
@@ -212,6 +226,7 @@ function bestSpot(place, taken, spotAt, preferred, scales = SCALES) {
 export function placeLabels(doc, places, sizes) {
   const scales = sizes.largeText ? [1] : SCALES;
   const taken = grid();
+  const scratch = new Array(4);   // each candidate's box, copied only for the best
   doc.nodes.forEach((node) => {
     const s = shapeOf(node);
     const hw = s.circle ? s.r : s.w / 2;
@@ -223,7 +238,8 @@ export function placeLabels(doc, places, sizes) {
   const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
   for (const i of order) if (!doc.edges[i].chipless) placeChip(places[i], taken);
   for (const place of places) {
-    for (const point of place.trace) taken.addPoint(point[0], point[1]);
+    const { trace } = place;
+    for (let k = 0; k < trace.length; k += 2) taken.addPoint(trace[k], trace[k + 1]);
   }
   for (const i of order) {
     const edge = doc.edges[i];
@@ -236,17 +252,15 @@ export function placeLabels(doc, places, sizes) {
     }
     const sides = new Map();   // the arrow's two sides at t, the same for every size and push
     const sidesAt = (t) => sides.get(t) || sides.set(t, place.sidesAt(t)).get(t);
-    const fits = (scale, t, side, push, width) => {
-      const spot = candidate(sidesAt(t)[side], push, scale, width, place.length);
-      return { spot, box: boxAt(spot, width, sizes.vertical) };
-    };
+    const spotFor = (width) => (scale, t, side, push) => candidate(sidesAt(t)[side], push, scale, width, place.length);
+    const boxFor = (width) => (spot) => boxAt(spot, width, sizes.vertical, scratch);
     // The name first, on its usual side; then the gradient, best on the other.
     const name = doc.nodes[edge.source].kind === 'constant' ? null
-      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.names[i]), 0, scales);
+      : bestSpot(place, taken, spotFor(sizes.names[i]), boxFor(sizes.names[i]), 0, scales);
     if (name && !name.crowded) taken.add(name.box);
     const gradSide = name ? 1 - name.side : 1;
     const grad = !edge.requires_grad ? null
-      : bestSpot(place, taken, (scale, t, side, push) => fits(scale, t, side, push, sizes.grads[i]), gradSide, scales);
+      : bestSpot(place, taken, spotFor(sizes.grads[i]), boxFor(sizes.grads[i]), gradSide, scales);
     if (grad && !grad.crowded) taken.add(grad.box);
     const unused = { ...place.sidesAt(0.5)[0], scale: 1, crowded: false };   // never shows text
     place.name = name ? { ...name.spot, crowded: name.crowded } : unused;

@@ -10,7 +10,7 @@
    gradient flows along turn red and dashed, so colour is never the only cue.
    All text goes in with textContent: names and sources are user text. */
 
-import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP } from './geometry.js';
+import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP, traceBox } from './geometry.js';
 import { LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
 import { chipText as chipOfEdge, exact, flowText, fmt, num, primeOf, textWidth } from './format.js';
 import { measureLabels } from './label_sizes.js';
@@ -91,9 +91,8 @@ export function drawGraph(svg, doc) {
       el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
       setName(el('tspan', {}, chipText), chipOfEdge(edge).slice(1));
     }
-    const xs = place.trace.map((p) => p[0]);
-    const ys = place.trace.map((p) => p[1]);
-    const box = [Math.min(...xs) - 120, Math.min(...ys) - 40, Math.max(...xs) + 120, Math.max(...ys) + 40];
+    const [x0, y0, x1, y1] = traceBox(place.trace);
+    const box = [x0 - 120, y0 - 40, x1 + 120, y1 + 40];
     const parts = [line, head, nameLabel.text, gradLabel.text, chip].filter(Boolean);
     return { edge, line, head, nameLabel, gradLabel, chip, box, parts, last: {} };
   });
