@@ -259,14 +259,25 @@ function paintBadge(graph, doc, scene) {
   setLabel(graph.badge, name, rest);
 }
 
-/** Big graphs: take what lies far outside `view` (a box in layout units) out
-    of layout and paint (display: none), so that a step costs what the
-    visible part costs. The margin keeps a short pan from showing gaps. */
+/** What a drawing culls to the view (cullGraph): for a smaller one it would
+    cost more than it saves. Arrows once it has more than CULLED_PARTS nodes
+    and arrows; nodes only past `bigGraph` nodes, since a culled node cannot
+    take the keyboard's focus (a collapsed group is a button). */
+const CULLED_PARTS = 300;
+export function cullable(graph, bigGraph) {
+  const { nodes, edges } = graph;
+  if (nodes.length > bigGraph) return [...nodes, ...edges];
+  return nodes.length + edges.length > CULLED_PARTS ? edges : [];
+}
+
+/** Take what lies far outside `view` (a box in layout units) out of style,
+    layout and paint (display: none), so that drawing and stepping cost what
+    the visible part costs. The margin keeps a short pan from showing gaps. */
 export function cullGraph(graph, view) {
   const w = view[2] - view[0];
   const h = view[3] - view[1];
   const [x0, y0, x1, y1] = [view[0] - w / 2, view[1] - h / 2, view[2] + w / 2, view[3] + h / 2];
-  for (const h of [...graph.nodes, ...graph.edges]) {
+  for (const h of graph.cullable) {
     const [a, b, c, d] = h.box;
     const culled = c < x0 || a > x1 || d < y0 || b > y1;
     if (h.culled === culled) continue;

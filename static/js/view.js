@@ -10,7 +10,7 @@ import { LABEL_FONTS } from './label_sizes.js';
 import { createPanel } from './panel.js';
 import { setupNavigation } from './navigation.js';
 import { createPlayer } from './player.js';
-import { cullGraph, drawGraph, paintGraph } from './render.js';
+import { cullable, cullGraph, drawGraph, paintGraph } from './render.js';
 import { viewDocument } from './group_document.js';
 import { placeDrawn } from './group_layout.js';
 import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf } from './group_render.js';
@@ -51,8 +51,7 @@ export function createView(root, store, { atEdge = null } = {}) {
       changing = true;
       try {
         store.setCounts(rebuild());
-        zoom.retarget(graph.viewport);
-        zoom.setBounds(graph.bounds, doc.nodes.length);
+        onStage();
       } finally {
         changing = false;
       }
@@ -126,8 +125,7 @@ export function createView(root, store, { atEdge = null } = {}) {
       store.setCounts(null);
       store.update({ open, step });
       store.setCounts(counts);
-      zoom.retarget(graph.viewport);
-      zoom.setBounds(graph.bounds, doc.nodes.length);
+      onStage();
     } finally {
       changing = false;
     }
@@ -187,7 +185,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   function draw() {
     graph = drawGraph(svg, doc);
     decorateGroups(graph, doc);
-    graph.big = doc.nodes.length > BIG_GRAPH;
+    graph.cullable = cullable(graph, BIG_GRAPH);
     graph.largeText = document.body.classList.contains('big');
     tooltip.attach(doc, graph);
     navigation.attach(doc, graph, source);   // search offers every name, collapsed groups' too
@@ -206,8 +204,17 @@ export function createView(root, store, { atEdge = null } = {}) {
   /** The same document drawn again (new label sizes), in the same view. */
   function redraw() {
     draw();
+    onStage();
+  }
+
+  /** A new drawing into the zoom's view. A drawing of many parts is culled
+      to what is near the view at once, before the browser first styles and
+      lays it out: an opened neuron of the MLP draws 2,400 elements, of
+      which a screen shows a tenth. */
+  function onStage() {
     zoom.retarget(graph.viewport);
     zoom.setBounds(graph.bounds, doc.nodes.length);
+    cullGraph(graph, zoom.view().box);
   }
 
   return {
@@ -253,10 +260,9 @@ export function createView(root, store, { atEdge = null } = {}) {
     root.hidden = false;
     const counts = rebuild();
     if (!zoom) {
-      // Only big graphs are culled: for the others it would cost more than it saves.
       zoom = createZoom(svg, graph.viewport, {
         onView: (box) => {
-          if (graph.big) cullGraph(graph, box);
+          cullGraph(graph, box);
           navigation.viewChanged(box);
         },
         fitMode: () => store.get().fit ?? null,
@@ -264,12 +270,10 @@ export function createView(root, store, { atEdge = null } = {}) {
       navigation.setZoom(zoom);
       controls = setupControls(root, { store, player, zoom, actions, atEdge });
       embed = setupEmbedCode(root, () => doc.title || 'your expression', store.href);
-    } else {
-      zoom.retarget(graph.viewport);
     }
     for (const listener of loaded) listener(doc, graph);
     store.setCounts(counts);
     if (reset) store.update({ pass: 'forward', step: 0, runs: 1 });
-    zoom.setBounds(graph.bounds, doc.nodes.length);
+    onStage();
   }
 }

@@ -308,3 +308,59 @@ def test_the_gradients_box_lists_every_parameter_with_the_engines_gradient(open_
     for name, grad in shown.items():
         expected = engine.get(name, document.gradients[name])
         assert float(grad) == pytest.approx(expected, rel=TOLERANCE, abs=TOLERANCE), name
+
+
+_OPEN_AND_CULL = """(id) => {
+  const group = document.querySelector(`[data-group-id="${id}"]`);
+  group.focus();
+  group.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  // Read in the same task as the key: before the browser first styles or lays out the new drawing.
+  return document.querySelectorAll('svg.graph .edges path.edge-line[style*="display: none"]').length;
+}"""
+
+_ARROWS_AND_VIEW = """() => {
+  const svg = document.querySelector('svg.graph');
+  const t = svg.querySelector('g.viewport').transform.baseVal.consolidate().matrix;
+  const view = [-t.e / t.a, -t.f / t.a, (svg.clientWidth - t.e) / t.a, (svg.clientHeight - t.f) / t.a];
+  const arrows = [...svg.querySelectorAll('.edges path.edge-line:not(.stub)')].map((path) => {
+    const xy = path.getAttribute('d').match(/-?[0-9.]+/g).map(Number);
+    const points = [];
+    for (let k = 0; k + 1 < xy.length; k += 2) points.push([xy[k], xy[k + 1]]);
+    return { culled: path.style.display === 'none', points };
+  });
+  return { view, arrows };
+}"""
+
+
+def test_an_opened_neuron_lays_out_only_the_arrows_near_the_view_and_every_group_stays_focusable(
+        open_page, page, network):
+    """An opened neuron of the MLP draws some 2,400 SVG elements, most of them
+    arrows far outside the view. Those are left out of style and layout
+    (display: none, render.js cullGraph) before the drawing's first layout,
+    and come back when the view reaches them. Nodes are not culled in a
+    drawing of under 200 nodes: every collapsed group stays a button that
+    Tab and a click reach."""
+    _, document, graph_id = network
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    group = live_neuron(document)
+    culled_at_once = page.evaluate(_OPEN_AND_CULL, group.id)
+    page.locator(f'[data-collapse-group="{group.id}"]').wait_for()
+    drawn = page.evaluate(_ARROWS_AND_VIEW)
+    x0, y0, x1, y1 = drawn["view"]
+    inside = lambda p: x0 <= p[0] <= x1 and y0 <= p[1] <= y1  # noqa: E731
+    culled = [a for a in drawn["arrows"] if a["culled"]]
+    assert culled_at_once > len(drawn["arrows"]) / 2, (culled_at_once, len(drawn["arrows"]))
+    assert len(culled) > len(drawn["arrows"]) / 2
+    assert not any(inside(p) for a in culled for p in a["points"])
+    assert any(inside(p) for a in drawn["arrows"] if not a["culled"] for p in a["points"])
+    # Every collapsed group can take the focus: none is culled.
+    focusable = page.eval_on_selector_all("svg.graph [data-group-id]", """(groups) => groups.map((g) => {
+      g.focus();
+      return document.activeElement === g;
+    })""")
+    assert len(focusable) > 10 and all(focusable)
+    # The whole graph in view: every arrow is back.
+    page.click('[data-testid="fit"]')
+    page.wait_for_function("""() => !document.querySelector('svg.graph .edges path.edge-line[style*="display: none"]')""")
