@@ -9,8 +9,8 @@ can be imported from the repository by accident:
 - `wheel`: `pip wheel --no-deps .`, then `pip install chainrule-*.whl`;
 - `source`: `pip install .` (not editable).
 
-Measured on the project's 2-core machine: 13-33 s per path (the more when
-other jobs share it), most of it pip installing the dependencies.
+Measured on the project's 2-core machine: 17 s per path when it is quiet,
+most of it pip installing the dependencies (without their bytecode).
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ import pytest
 from live_server import PROJECT_ROOT, running_server
 
 pytestmark = pytest.mark.install
+
+# No bytecode for the dependencies (numpy, networkx...): compiling them took
+# half of each install, and what is tested is what chainrule ships and serves.
+PIP_INSTALL = ("-q", "--no-compile")
 
 # What the build may read: anything else a clone holds must not be needed.
 SHIPPED = ("pyproject.toml", "README.md", "engine", "app", "static", "templates")
@@ -98,9 +102,9 @@ def test_an_installed_chainrule_serves_its_pages(how, tmp_path):
         for folder, inside in (("static", "app/_static/"), ("templates", "app/_templates/")):
             missing = {f for f in files_under(PROJECT_ROOT / folder) if inside + f not in names}
             assert not missing, f"the wheel lacks {folder}/ files: {sorted(missing)[:5]}"
-        run([python, "-m", "pip", "install", "-q", wheel], tmp_path, env)
+        run([python, "-m", "pip", "install", *PIP_INSTALL, wheel], tmp_path, env)
     else:
-        run([python, "-m", "pip", "install", "-q", source], tmp_path, env)
+        run([python, "-m", "pip", "install", *PIP_INSTALL, source], tmp_path, env)
     installed = time.monotonic() - started
 
     # The app and its folders come from the venv, not from the checkout.
