@@ -74,15 +74,18 @@ function boxAt(place, width, vertical, out = new Array(4)) {
     (nodes, chips, labels: hard) on a coarse one, each in every cell it
     touches; the lines' sample points (soft, 2 units round each point) on a
     fine one, each in the cell of its centre only, so that a query reads
-    only the points near it and counts each once. Cells are numbered, not
-    named: building a string per cell and query cost more than the sums. */
+    only the points near it and counts each once. Coarse cells are numbered,
+    not named: building a string per cell and query cost more than the
+    sums. The fine grid is dense over the lines' extent, its points sorted
+    by cell into one flat array: an opened MLP's arrows sample about
+    100,000 points, and a growing list per cell took most of the placing. */
 const POINT = 2;
 const POINT_CELL = 24;
 // A cell's number stays a small integer (a fast key) for |i| < 16384 and |j| < 32768: hundreds of thousands of units.
 const cellOf = (i, j) => i * 65536 + j;
 function grid() {
   const cells = new Map();
-  const points = new Map();
+  let points = null;   // the fine grid (setLines)
   let query = 0;
   const found = { hard: 0, soft: 0 };   // a query's answer, reused by the next (thousands per drawing)
   const answer = (hard, soft) => {
@@ -102,12 +105,10 @@ function grid() {
         }
       }
     },
-    /** A point of a line: the box [x − 2, y − 2, x + 2, y + 2], soft. */
-    addPoint(x, y) {
-      const key = cellOf(Math.floor(x / POINT_CELL), Math.floor(y / POINT_CELL));
-      const list = points.get(key);
-      if (list) list.push(x, y);
-      else points.set(key, [x, y]);
+    /** The lines, soft: `traces`, each the points sampled along one (x and
+        y in turn, geometry.js), each point the box [x − 2, y − 2, x + 2, y + 2]. */
+    setLines(traces) {
+      points = pointGrid(traces);
     },
     /** {hard, soft}: the hard and soft overlap areas of a box against
         what is placed, in an object the next query reuses. `bound`: the
@@ -131,13 +132,15 @@ function grid() {
       let soft = 0;
       if (!lines) return answer(hard, soft);
       const [x0, y0, x1, y1] = [b[0] - POINT, b[1] - POINT, b[2] + POINT, b[3] + POINT];
-      for (let i = Math.floor(x0 / POINT_CELL); i <= Math.floor(x1 / POINT_CELL); i += 1) {
-        for (let j = Math.floor(y0 / POINT_CELL); j <= Math.floor(y1 / POINT_CELL); j += 1) {
-          const list = points.get(cellOf(i, j));
-          if (!list) continue;
-          for (let k = 0; k < list.length; k += 2) {
-            const x = list[k];
-            const y = list[k + 1];
+      if (!points) return answer(hard, soft);
+      const { xy, starts, size } = points;
+      for (let i = Math.floor(x0 / size); i <= Math.floor(x1 / size); i += 1) {
+        for (let j = Math.floor(y0 / size); j <= Math.floor(y1 / size); j += 1) {
+          const cell = points.cell(i, j);
+          if (cell < 0) continue;
+          for (let k = starts[cell]; k < starts[cell + 1]; k += 2) {
+            const x = xy[k];
+            const y = xy[k + 1];
             if (x <= x0 || x >= x1 || y <= y0 || y >= y1) continue;
             const w = Math.min(b[2], x + POINT) - Math.max(b[0], x - POINT);
             const h = Math.min(b[3], y + POINT) - Math.max(b[1], y - POINT);
@@ -149,6 +152,44 @@ function grid() {
       return answer(hard, soft);
     },
   };
+}
+
+/** Sampled points bucketed by fine cell (a counting sort, so each cell keeps
+    them in the order given): cell c's points are xy[starts[c] … starts[c + 1]),
+    and cell(i, j) is c, or −1 outside the points' extent; cells are `size`
+    units a side. */
+const MAX_CELLS = 1 << 22;
+export function pointGrid(traces) {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const trace of traces) {
+    for (let k = 0; k < trace.length; k += 2) {
+      x0 = Math.min(x0, trace[k]); x1 = Math.max(x1, trace[k]);
+      y0 = Math.min(y0, trace[k + 1]); y1 = Math.max(y1, trace[k + 1]);
+    }
+  }
+  if (!(x0 <= x1)) return null;
+  // Cells of POINT_CELL units, or wider for a graph so vast that they would not fit in MAX_CELLS.
+  let size = POINT_CELL;
+  while ((Math.floor(x1 / size) - Math.floor(x0 / size) + 1) * (Math.floor(y1 / size) - Math.floor(y0 / size) + 1) > MAX_CELLS) size *= 2;
+  const [i0, j0] = [Math.floor(x0 / size), Math.floor(y0 / size)];
+  const cols = Math.floor(x1 / size) - i0 + 1;
+  const rows = Math.floor(y1 / size) - j0 + 1;
+  const index = (x, y) => (Math.floor(x / size) - i0) * rows + (Math.floor(y / size) - j0);
+  const starts = new Int32Array(cols * rows + 1);
+  for (const trace of traces) for (let k = 0; k < trace.length; k += 2) starts[index(trace[k], trace[k + 1]) + 1] += 2;
+  for (let c = 1; c < starts.length; c += 1) starts[c] += starts[c - 1];
+  const xy = new Float64Array(starts[starts.length - 1]);
+  const next = starts.slice(0, -1);
+  for (const trace of traces) {
+    for (let k = 0; k < trace.length; k += 2) {
+      const at = next[index(trace[k], trace[k + 1])];
+      xy[at] = trace[k];
+      xy[at + 1] = trace[k + 1];
+      next[index(trace[k], trace[k + 1])] = at + 2;
+    }
+  }
+  const cell = (i, j) => (i < i0 || i >= i0 + cols || j < j0 || j >= j0 + rows ? -1 : (i - i0) * rows + (j - j0));
+  return { xy, starts, cell, size };
 }
 
 function overlap(a, b) {
@@ -237,10 +278,7 @@ export function placeLabels(doc, places, sizes) {
   // Shortest arrows first: they have the fewest good places.
   const order = doc.edges.map((edge, i) => i).sort((a, b) => places[a].length - places[b].length || a - b);
   for (const i of order) if (!doc.edges[i].chipless) placeChip(places[i], taken);
-  for (const place of places) {
-    const { trace } = place;
-    for (let k = 0; k < trace.length; k += 2) taken.addPoint(trace[k], trace[k + 1]);
-  }
+  taken.setLines(places.map((place) => place.trace));
   for (const i of order) {
     const edge = doc.edges[i];
     const place = places[i];

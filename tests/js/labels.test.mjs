@@ -13,9 +13,9 @@ import { edgeGeometry, shapeOf } from '../../static/js/geometry.js';
 import { viewDocument } from '../../static/js/group_document.js';
 import { placeDrawn } from '../../static/js/group_layout.js';
 import { defaultExpanded, drawnGraph, groupTree, toggled } from '../../static/js/group_view.js';
-import { estimatedSizes, labelTexts, placeLabels } from '../../static/js/labels.js';
+import { estimatedSizes, labelTexts, placeLabels, pointGrid } from '../../static/js/labels.js';
 import { placeDocument } from '../../static/js/layout.js';
-import { fixtures, ROOT } from './support.mjs';
+import { fixtures, ROOT, seeded } from './support.mjs';
 
 const python = process.env.CHAINRULE_PYTHON || `${ROOT}.venv/bin/python`;
 const grouped = JSON.parse(execFileSync(python, ['tests/js/group_fixtures.py'], { cwd: ROOT, maxBuffer: 64 << 20 }).toString());
@@ -77,4 +77,26 @@ test('a quiet arrow has no text to measure, and shows none', () => {
     });
   }
   assert.ok(quiet > 0, 'the MLP view has quiet arrows');
+});
+
+test('the lines\' point grid finds every point in its cell, in the order given, however vast the graph', () => {
+  const random = seeded(5).next;
+  for (const extent of [2000, 4e6]) {   // 24-unit cells; cells widened to stay under 4 million
+    const traces = [0, 1, 2].map(() => Float64Array.from({ length: 400 }, () => (random() - 0.3) * extent));
+    const grid = pointGrid(traces);
+    assert.equal(grid.size === 24, extent === 2000, `cell size ${grid.size} for extent ${extent}`);
+    const seen = new Map();
+    traces.forEach((trace, t) => {
+      for (let k = 0; k < trace.length; k += 2) {
+        const cell = grid.cell(Math.floor(trace[k] / grid.size), Math.floor(trace[k + 1] / grid.size));
+        assert.ok(cell >= 0);
+        const at = seen.get(cell) ?? grid.starts[cell];
+        assert.deepEqual([grid.xy[at], grid.xy[at + 1]], [trace[k], trace[k + 1]], `trace ${t}, point ${k / 2}`);
+        seen.set(cell, at + 2);
+      }
+    });
+    for (const [cell, end] of seen) assert.equal(end, grid.starts[cell + 1]);
+    assert.equal(grid.cell(Math.floor(-extent / grid.size) - 1, 0), -1);
+  }
+  assert.equal(pointGrid([new Float64Array(0)]), null);
 });
