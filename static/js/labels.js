@@ -21,6 +21,7 @@ const LINE_WEIGHT = 0.5;
 const MARGIN = 1.5;             // room kept around every placed box
 const ALONG = [0.5, 0.6, 0.4, 0.7, 0.3];
 const PUSHES = [0, 8, 18, 30];
+const NO_PUSH = [0];
 const SCALES = [1, 0.85, MIN_SCALE];
 const STEEP_ALONG = [0.5, 0.35, 0.65, 0.2, 0.8];
 const CHIP_ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
@@ -61,12 +62,12 @@ export function estimatedSizes(doc, texts) {
 /** The box a label takes at a place: [x0, y0, x1, y1], written into `out`. */
 function boxAt(place, width, vertical, out = new Array(4)) {
   const w = width * place.scale;
-  const [top, bottom] = vertical[place.baseline];
+  const extent = vertical[place.baseline];
   const x0 = place.anchor === 'start' ? place.x : place.anchor === 'end' ? place.x - w : place.x - w / 2;
   out[0] = x0 - MARGIN;
-  out[1] = place.y + top * place.scale - MARGIN;
+  out[1] = place.y + extent[0] * place.scale - MARGIN;
   out[2] = x0 + w + MARGIN;
-  out[3] = place.y + bottom * place.scale + MARGIN;
+  out[3] = place.y + extent[1] * place.scale + MARGIN;
   return out;
 }
 
@@ -121,7 +122,8 @@ function grid() {
         for (let j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j += 1) {
           const list = cells.get(cellOf(i, j));
           if (!list) continue;
-          for (const entry of list) {
+          for (let e = 0; e < list.length; e += 1) {
+            const entry = list[e];
             if (entry.seen === query) continue;
             entry.seen = query;
             hard += overlap(b, entry.b);
@@ -131,8 +133,11 @@ function grid() {
       }
       let soft = 0;
       if (!lines) return answer(hard, soft);
-      const [x0, y0, x1, y1] = [b[0] - POINT, b[1] - POINT, b[2] + POINT, b[3] + POINT];
       if (!points) return answer(hard, soft);
+      const x0 = b[0] - POINT;
+      const y0 = b[1] - POINT;
+      const x1 = b[2] + POINT;
+      const y1 = b[3] + POINT;
       const { xy, starts, size } = points;
       for (let i = Math.floor(x0 / size); i <= Math.floor(x1 / size); i += 1) {
         for (let j = Math.floor(y0 / size); j <= Math.floor(y1 / size); j += 1) {
@@ -163,8 +168,10 @@ export function pointGrid(traces) {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const trace of traces) {
     for (let k = 0; k < trace.length; k += 2) {
-      x0 = Math.min(x0, trace[k]); x1 = Math.max(x1, trace[k]);
-      y0 = Math.min(y0, trace[k + 1]); y1 = Math.max(y1, trace[k + 1]);
+      if (trace[k] < x0) x0 = trace[k];
+      if (trace[k] > x1) x1 = trace[k];
+      if (trace[k + 1] < y0) y0 = trace[k + 1];
+      if (trace[k + 1] > y1) y1 = trace[k + 1];
     }
   }
   if (!(x0 <= x1)) return null;
@@ -174,20 +181,26 @@ export function pointGrid(traces) {
   const [i0, j0] = [Math.floor(x0 / size), Math.floor(y0 / size)];
   const cols = Math.floor(x1 / size) - i0 + 1;
   const rows = Math.floor(y1 / size) - j0 + 1;
-  const index = (x, y) => (Math.floor(x / size) - i0) * rows + (Math.floor(y / size) - j0);
+  // Each point's cell, worked out once (the loops run before the JIT warms up).
+  const cellOfPoint = traces.map((trace) => {
+    const cells = new Int32Array(trace.length / 2);
+    for (let k = 0; k < trace.length; k += 2) cells[k / 2] = (Math.floor(trace[k] / size) - i0) * rows + (Math.floor(trace[k + 1] / size) - j0);
+    return cells;
+  });
   const starts = new Int32Array(cols * rows + 1);
-  for (const trace of traces) for (let k = 0; k < trace.length; k += 2) starts[index(trace[k], trace[k + 1]) + 1] += 2;
+  for (const cells of cellOfPoint) for (let k = 0; k < cells.length; k += 1) starts[cells[k] + 1] += 2;
   for (let c = 1; c < starts.length; c += 1) starts[c] += starts[c - 1];
   const xy = new Float64Array(starts[starts.length - 1]);
   const next = starts.slice(0, -1);
-  for (const trace of traces) {
-    for (let k = 0; k < trace.length; k += 2) {
-      const at = next[index(trace[k], trace[k + 1])];
-      xy[at] = trace[k];
-      xy[at + 1] = trace[k + 1];
-      next[index(trace[k], trace[k + 1])] = at + 2;
+  traces.forEach((trace, t) => {
+    const cells = cellOfPoint[t];
+    for (let k = 0; k < cells.length; k += 1) {
+      const at = next[cells[k]];
+      xy[at] = trace[2 * k];
+      xy[at + 1] = trace[2 * k + 1];
+      next[cells[k]] = at + 2;
     }
-  }
+  });
   const cell = (i, j) => (i < i0 || i >= i0 + cols || j < j0 || j >= j0 + rows ? -1 : (i - i0) * rows + (j - j0));
   return { xy, starts, cell, size };
 }
@@ -203,9 +216,10 @@ function overlap(a, b) {
 function candidate(side, push, scale, width, length) {
   const short = side.baseline !== 'side' && width * scale * 0.8 > length - 4;
   const gap = (short ? Math.max(side.gap, OP_RADIUS + 3) : side.gap) + push;
-  const [px, py] = side.point;
-  const [nx, ny] = side.normal;
-  return { x: px + nx * gap, y: py + ny * gap, anchor: side.anchor, baseline: side.baseline, scale };
+  return {
+    x: side.point[0] + side.normal[0] * gap, y: side.point[1] + side.normal[1] * gap,
+    anchor: side.anchor, baseline: side.baseline, scale,
+  };
 }
 
 /** Move a chip along its arrow (`trace`, sampled points) to the free spot
@@ -237,11 +251,20 @@ function placeChip(place, taken) {
     large-text mode (`scales` [1]): a label with no room is then left out,
     and its node card gives the numbers. */
 function bestSpot(place, taken, spotAt, boxOf, preferred, scales = SCALES) {
+  // Indexed loops: a drawing runs this before the JIT has optimised it,
+  // when every array iterator and destructured pair is an allocation.
+  const alongs = place.curved || place.steep ? STEEP_ALONG : ALONG;
+  const pushes = place.curved ? NO_PUSH : PUSHES;
+  const sides = place.curved ? 1 : 2;
   let best = null;
-  for (const scale of scales) {
-    for (const t of place.curved || place.steep ? STEEP_ALONG : ALONG) {
-      for (const side of place.curved ? [preferred] : [preferred, 1 - preferred]) {
-        for (const push of place.curved ? [0] : PUSHES) {
+  for (let a = 0; a < scales.length; a += 1) {
+    const scale = scales[a];
+    for (let b = 0; b < alongs.length; b += 1) {
+      const t = alongs[b];
+      for (let c = 0; c < sides; c += 1) {
+        const side = c === 0 ? preferred : 1 - preferred;
+        for (let d = 0; d < pushes.length; d += 1) {
+          const push = pushes[d];
           // What the spot costs before it covers anything: one that cannot
           // beat the best so far is not tried, and one that passes it is
           // given up as soon as it does (the slack keeps rounding out).
@@ -249,9 +272,9 @@ function bestSpot(place, taken, spotAt, boxOf, preferred, scales = SCALES) {
           if (best && base >= best.cost) continue;
           const spot = spotAt(scale, t, side, push);
           const box = boxOf(spot);
-          const { hard, soft } = taken.cost(box, best ? best.cost - base + 1e-6 * (1 + best.cost) : Infinity);
-          const cost = hard * HARD + soft + base;
-          if (!best || cost < best.cost) best = { cost, hard, spot, box: box.slice(), side };
+          const found = taken.cost(box, best ? best.cost - base + 1e-6 * (1 + best.cost) : Infinity);
+          const cost = found.hard * HARD + found.soft + base;
+          if (!best || cost < best.cost) best = { cost, hard: found.hard, spot, box: box.slice(), side };
         }
       }
     }
