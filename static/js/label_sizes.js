@@ -58,7 +58,6 @@ function fontsSettled() {
     its rest and of each kind of run in its name (format.js mathRuns).
     Read from probe elements once per large-text setting: a style
     recalculation, no layout. */
-const RUN_KINDS = ['text', 'prime', 'raised', 'digit', 'sub'];
 function partFonts(scratch) {
   const fontOf = (node) => {
     const style = getComputedStyle(node);

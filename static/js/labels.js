@@ -132,8 +132,7 @@ function grid() {
         }
       }
       let soft = 0;
-      if (!lines) return answer(hard, soft);
-      if (!points) return answer(hard, soft);
+      if (!lines || !points) return answer(hard, soft);
       const x0 = b[0] - POINT;
       const y0 = b[1] - POINT;
       const x1 = b[2] + POINT;
