@@ -26,9 +26,12 @@ DECK = """<!doctype html>
 </div></div>
 <script src="{reveal_dir}/reveal.js"></script>
 <script src="{server}/deck/reveal-chainrule.js"></script>
-<script>Reveal.initialize({{ hash: false, transition: 'none', plugins: [RevealChainrule] }});</script>
+<script>{start}</script>
 </body></html>
 """
+START = "Reveal.initialize({ hash: false, transition: 'none', plugins: [RevealChainrule] });"
+# The deck starts once its embed has loaded and announced itself, into no listener.
+START_LATE = "document.querySelector('iframe').addEventListener('load', () => setTimeout(() => { %s }, 1500));" % START
 
 
 @pytest.fixture(params=["embed", "offline"])
@@ -41,7 +44,8 @@ def deck(request, server, tmp_path):
         copy.write_bytes(urllib.request.urlopen(f"{server}/api/examples/simple.html?pass=forward&step=0").read())
         embed = copy.as_uri()
     path = tmp_path / "deck.html"
-    path.write_text(DECK.format(reveal_dir=npm_file("reveal.js").parent.as_uri(), embed=embed, server=server))
+    path.write_text(DECK.format(reveal_dir=npm_file("reveal.js").parent.as_uri(), embed=embed, server=server,
+                                start=START))
     return path.as_uri()
 
 
@@ -84,6 +88,24 @@ def test_the_clicker_alone_goes_through_the_graph_slide_and_back(page, deck, api
         assert slide() == 1
     page.keyboard.press("PageUp")
     page.wait_for_function("() => Reveal.getIndices().h === 0")
+
+
+def test_an_embed_that_announced_itself_before_the_deck_started_still_takes_the_clicker(page, server, tmp_path):
+    """The plugin asks each frame for its state as it starts: an embed that
+    loaded first (cached, or a deck slow to load its scripts) announced
+    itself to nobody, and without the question the clicker would skip it."""
+    path = tmp_path / "late.html"
+    path.write_text(DECK.format(reveal_dir=npm_file("reveal.js").parent.as_uri(),
+                                embed=f"{server}/embed/examples/simple", server=server, start=START_LATE))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=15000)
+    caption = page.frame_locator("iframe").locator("[data-testid='step-caption']")
+    expect(caption).to_have_attribute("data-step", "0")
+    page.keyboard.press("PageDown")
+    page.wait_for_function("() => Reveal.getIndices().h === 1")
+    page.keyboard.press("PageDown")                # the graph steps; the deck stays
+    expect(caption).to_have_attribute("data-step", "1")
+    assert page.evaluate("Reveal.getIndices().h") == 1
 
 
 def test_keys_inside_the_embed_hand_back_to_the_deck(page, deck, api):

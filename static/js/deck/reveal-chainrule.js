@@ -34,6 +34,17 @@
         if (isChainruleMessage(event.data) && event.data.event === 'state') states.set(event.source, event.data);
       });
 
+      // An embed announces its state when it loads, which may be before this
+      // plugin listens (a cached embed loads faster than the deck's scripts):
+      // each frame is asked once the plugin starts, and again when its slide
+      // comes up. A frame that is not chainrule ignores the question.
+      function ask(frames) {
+        Array.prototype.forEach.call(frames, function (frame) {
+          if (frame.contentWindow) frame.contentWindow.postMessage({ chainrule: 1, command: 'state' }, '*');
+        });
+      }
+      ask(document.querySelectorAll('.reveal iframe'));
+
       /** The chainrule embeds of the current slide, in document order. */
       function embeds() {
         var slide = deck.getCurrentSlide();
@@ -61,7 +72,8 @@
       }, true);
 
       // Keys that were in an embed come back to the deck on the next slide.
-      deck.on('slidechanged', function () {
+      deck.on('slidechanged', function (event) {
+        if (event.currentSlide) ask(event.currentSlide.querySelectorAll('iframe'));
         var active = document.activeElement;
         if (active && active.tagName === 'IFRAME') {
           active.blur();
