@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from page_module import run_page_module
 from random_expressions import NAMES, expressions
 from random_graphs import value_graphs
 
@@ -24,8 +22,6 @@ from engine.document_codec import expand
 from engine.examples import load_examples
 from engine.schema import Document, decode_number
 from engine.trace import record
-
-CODEC_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "document_codec.js"
 
 SOURCES = [
     "w = 0.5\nb = 2\nx = 0.5\nystar = 1\nl = (exp(w*x + b) - ystar)^2",
@@ -48,16 +44,8 @@ def documents():
 
 
 def js_decode(docs: list[str]) -> list[dict]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (tests/run.sh installs it)")
-    script = (f"import({json.dumps(CODEC_JS.as_uri())}).then(({{ decodeDocument }}) => {{"
-              " const docs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-              " console.log(JSON.stringify(docs.map(decodeDocument))); });")
-    result = subprocess.run([node, "-e", script],
-                            input="[" + ",".join(docs) + "]", capture_output=True, text=True,
-                            timeout=120, check=True)
-    return json.loads(result.stdout)
+    return run_page_module("document_codec.js", "decodeDocument", "input.map(decodeDocument)",
+                           "[" + ",".join(docs) + "]")
 
 
 def test_the_page_and_python_derive_the_same_full_document():

@@ -9,18 +9,14 @@ from __future__ import annotations
 import json
 import math
 import random
-import shutil
-import subprocess
-from pathlib import Path
 
-import pytest
+from page_module import run_page_module
 
 from engine import Value, build_document, document_of_parsed, parse
 from engine.examples import load_examples
 from engine.nn import MLP
 from engine.schema import decode_number
 
-CODEC_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "document_codec.js"
 TOLERANCE = 1e-12   # relative, on each flow's contribution
 
 
@@ -51,16 +47,9 @@ def documents() -> dict:
 
 def page_group_steps(sent: list[str]) -> list[list[dict]]:
     """Each document's groups' steps as the page decodes them."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (tests/run.sh installs it)")
-    script = (f"import({json.dumps(CODEC_JS.as_uri())}).then(({{ decodeDocument }}) => {{"
-              " const docs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-              " console.log(JSON.stringify(docs.map((d) => decodeDocument(d).groups"
-              ".map((g) => g.steps)))); });")
-    result = subprocess.run([node, "-e", script], input="[" + ",".join(sent) + "]",
-                            capture_output=True, text=True, timeout=120, check=True)
-    return json.loads(result.stdout)
+    return run_page_module("document_codec.js", "decodeDocument",
+                           "input.map((d) => decodeDocument(d).groups.map((g) => g.steps))",
+                           "[" + ",".join(sent) + "]")
 
 
 def close(a: float, b: float) -> bool:

@@ -8,31 +8,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from page_module import run_page_module
 from random_graphs import value_graphs
 
 from engine import build_document
 
-MATH_TEXT_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "math_text.js"
 KINDS = {"it", "rm", "sub", "prime", "raised", "bin", "rel", "punct"}
 
 
 def page_tokens(texts: list[str]) -> list[list[dict]]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (tests/run.sh installs it)")
-    script = (f"import({json.dumps(MATH_TEXT_JS.as_uri())}).then(({{ mathTokens }}) => {{"
-              " const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-              " console.log(JSON.stringify(texts.map(mathTokens))); });")
-    result = subprocess.run([node, "-e", script], input=json.dumps(texts), capture_output=True,
-                            text=True, timeout=120, check=True)
-    return json.loads(result.stdout)
+    return run_page_module("math_text.js", "mathTokens", "input.map(mathTokens)", json.dumps(texts))
 
 
 def as_shown(text: str) -> str:

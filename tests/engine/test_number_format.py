@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
+from page_module import run_page_module
 
 from engine.notation import format_number
 
-FORMAT_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "format.js"
 SPECIAL = [0.0, -0.0, 0.125, 0.5, 2.5, -2.5, 0.00125, 1e-4, 9.99995e-5, 1e7, 9999999.5,
            9999.5, 12345.0, 1234567.0, 161.05898, -0.9992, 1.5e-5, 1e-300, 5e-324,
            1.7976931348623157e308, float("inf"), float("-inf"), float("nan"), 72.0353]
@@ -30,17 +27,12 @@ def numbers(count: int = 3000) -> list[float]:
 
 
 def js_fmt(xs: list[float], digits: int) -> list[str]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (tests/run.sh installs it)")
+    # JSON has no nan or infinities: they go as text and come back as numbers.
     encoded = json.dumps([x if x == x and abs(x) != float("inf") else str(x) for x in xs])
-    script = (f"import({json.dumps(FORMAT_JS.as_uri())}).then(({{ fmt }}) => {{"
-              f" const xs = {encoded}.map((x) => typeof x === 'string' ? "
-              f"({{ nan: NaN, inf: Infinity, '-inf': -Infinity }})[x] : x);"
-              f" console.log(JSON.stringify(xs.map((x) => fmt(x, {digits})))); }});")
-    result = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True,
-                            text=True, timeout=60, check=True)
-    return json.loads(result.stdout)
+    return run_page_module("format.js", "fmt",
+                           "input.map((x) => typeof x === 'string' ? "
+                           "({ nan: NaN, inf: Infinity, '-inf': -Infinity })[x] : x)"
+                           f".map((x) => fmt(x, {digits}))", encoded)
 
 
 @pytest.mark.parametrize("digits", [4, 6, 12])
