@@ -110,9 +110,10 @@ export function measureLabels(doc, labelLayer, texts, chips) {
     forgetLabelSizes();
     kept.big = big;
   }
-  const scratch = el('g', { class: 'measuring', 'aria-hidden': 'true' }, labelLayer);
-  let { vertical } = kept;
-  if (!vertical) {
+  // The probes (the baselines' extents, the parts' fonts) once per font setting: kept together.
+  let { vertical, fonts } = kept;
+  if (!vertical || !fonts) {
+    const scratch = el('g', { class: 'measuring', 'aria-hidden': 'true' }, labelLayer);
     const probe = label(scratch, 'edge-name', {});
     setName(probe.name, 'u');
     probe.rest.textContent = ' = 0.25';
@@ -126,9 +127,9 @@ export function measureLabels(doc, labelLayer, texts, chips) {
       const box = probe.text.getBBox();
       vertical[baseline] = [box.y, box.y + box.height];
     }
+    fonts = partFonts(scratch);
+    scratch.remove();
   }
-  const fonts = kept.fonts || partFonts(scratch);
-  scratch.remove();
   const fresh = new Map();   // this drawing's new readings, kept only if the fonts were settled
   const widthOf = (key) => kept.widths.get(key) ?? fresh.get(key);
   // A text's key; its width is measured the first time it is met.

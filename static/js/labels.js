@@ -60,7 +60,7 @@ export function estimatedSizes(doc, texts) {
 }
 
 /** The box a label takes at a place: [x0, y0, x1, y1], written into `out`. */
-function boxAt(place, width, vertical, out = new Array(4)) {
+function boxAt(place, width, vertical, out) {
   const w = width * place.scale;
   const extent = vertical[place.baseline];
   const x0 = place.anchor === 'start' ? place.x : place.anchor === 'end' ? place.x - w : place.x - w / 2;
