@@ -10,6 +10,8 @@
    offline copy), it reads the frame from the panel's caption and touches
    the player only through the DOM. */
 
+import { WHOLE_DRAWING } from './whole_drawing.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const PNG_SCALE = 2;
 const MAX_CANVAS_SIDE = 16384;     // Chromium's limit per side
@@ -128,6 +130,7 @@ async function embeddedFonts(used) {
 /** The graph on show as a standalone SVG document: {text, width, height}. */
 export async function frameSvg(svg, { title = '', embedFonts = true } = {}) {
   const viewport = svg.querySelector('g.viewport');
+  svg.dispatchEvent(new Event(WHOLE_DRAWING));
   // Big graphs hide what lies outside the view (render.js cullGraph): show it all.
   const culled = [...viewport.querySelectorAll('*')].filter((node) => node.style.display === 'none');
   for (const node of culled) node.style.display = '';

@@ -8,6 +8,7 @@
 
 import { fmt } from './format.js';
 import { reducedMotion } from './motion.js';
+import { nearView } from './render.js';
 import { el } from './svg_text.js';
 
 const MOVE_MS = 320;
@@ -94,15 +95,20 @@ export function positionsOf(doc) {
 }
 
 /** The move after a change of the expanded set: each node glides from where
-    it was, or from the group it was drawn in; arrows and labels fade in. */
-export function animateChange(graph, doc, before, oldItemOf) {
+    it was, or from the group it was drawn in; arrows and labels fade in.
+    Only what moves near the view (`view`, a box in layout units) glides:
+    each glide makes its node a layer of its own for the browser to place. */
+export function animateChange(graph, doc, before, oldItemOf, view) {
   if (reducedMotion() || !before) return;
+  const [x0, y0, x1, y1] = nearView(view);
+  const near = ([x, y]) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
   for (const { node, g } of graph.nodes) {
     const anchor = node.kind === 'group' ? node.group.outputs[0] : node.ref ?? node.id;
     const from = before.get(node.ref ?? node.id) || before.get(oldItemOf[anchor]);
     if (!from || !g.animate) continue;
     const [dx, dy] = [from[0] - node.x, from[1] - node.y];
     if (Math.abs(dx) < 0.5 && Math.abs(dy) < 0.5) continue;
+    if (!near(from) && !near([node.x, node.y])) continue;
     g.animate([{ transform: `translate(${dx}px, ${dy}px)` }, { transform: 'translate(0, 0)' }],
       { duration: MOVE_MS, easing: 'ease-out' });
   }

@@ -72,29 +72,15 @@ export function drawGraph(svg, doc) {
   // Measured first, while the layers are empty: the layout this forces covers the scratch texts only.
   const sizes = measureLabels(doc, labelLayer, labelTexts(doc), doc.edges.map(chipOfEdge));
   const places = placeLabels(doc, edgeGeometry(doc, sizes.chips), sizes);
+  // A big drawing makes an arrow's elements when the view first comes near it (cullGraph).
+  const layers = { edgeLayer, labelLayer };
+  const arrowsCulled = doc.nodes.length + doc.edges.length > CULLED_PARTS;
   const edges = doc.edges.map((edge, i) => {
     const place = places[i];
-    const line = el('path', { class: 'edge-line', 'data-edge-id': edge.id, d: place.d }, edgeLayer);
-    const head = el('path', { class: 'edge-head', d: place.head }, edgeLayer);
-    const nameLabel = placedLabel(labelLayer, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source }, place.name);
-    const gradLabel = placedLabel(labelLayer, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source }, place.grad);
-    // A chip that never shows (no gradient, joined into a group, no room) is not drawn.
-    let chip = null;
-    if (edge.requires_grad && !edge.chipless && !place.chip.crowded) {
-      chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labelLayer);
-      // Absolute coordinates, no transform per element: each transform is a
-      // paint property node, and thousands of them make every frame slow.
-      const [cx, cy] = place.mid;
-      const { hw, hh } = place.chip;
-      el('rect', { x: cx - hw, y: cy - hh, width: 2 * hw, height: 2 * hh, rx: hh }, chip);
-      const chipText = el('text', { x: cx, y: cy, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, chip);
-      el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
-      setName(el('tspan', {}, chipText), chipOfEdge(edge).slice(1));
-    }
     const [x0, y0, x1, y1] = traceBox(place.trace);
-    const box = [x0 - 120, y0 - 40, x1 + 120, y1 + 40];
-    const parts = [line, head, nameLabel.text, gradLabel.text, chip].filter(Boolean);
-    return { edge, line, head, nameLabel, gradLabel, chip, box, parts, last: {} };
+    const h = { edge, index: i, place, box: [x0 - 120, y0 - 40, x1 + 120, y1 + 40], made: false, parts: [], last: {} };
+    if (!arrowsCulled) makeArrow(layers, h);
+    return h;
   });
 
   const output = doc.nodes[doc.output];
@@ -132,7 +118,64 @@ export function drawGraph(svg, doc) {
 
   const badge = label(labelLayer, 'sum-badge', { 'data-testid': 'sum-badge' });
   placeText(badge, { x: 0, y: 0, anchor: 'middle', baseline: 'below', scale: 1 });
-  return { svg, viewport, nodes, edges, stub, badge, badgeLast: null, bounds: boundsOf(doc, stubPlace.tip[0], places) };
+  return { svg, viewport, layers, arrowsCulled, nodes, edges, stub, badge, badgeLast: null, painted: null, bounds: boundsOf(doc, stubPlace.tip[0], places) };
+}
+
+/** An arrow's elements (`h`: its handle in drawGraph): line and head, then
+    labels and chip, each set put before `before` ([edge layer's, label
+    layer's]; null: at the end). */
+function makeArrow({ edgeLayer, labelLayer }, h, before = [null, null]) {
+  const { edge, place } = h;
+  const lines = document.createDocumentFragment();
+  const labels = document.createDocumentFragment();
+  h.line = el('path', { class: 'edge-line', 'data-edge-id': edge.id, d: place.d }, lines);
+  h.head = el('path', { class: 'edge-head', d: place.head }, lines);
+  h.nameLabel = placedLabel(labels, 'edge-name', { 'data-edge-id': edge.id, 'data-label-for': edge.source }, place.name);
+  h.gradLabel = placedLabel(labels, 'edge-grad', { 'data-edge-id': edge.id, 'data-grad-for': edge.source }, place.grad);
+  // A chip that never shows (no gradient, joined into a group, no room) is not drawn.
+  h.chip = null;
+  if (edge.requires_grad && !edge.chipless && !place.chip.crowded) {
+    h.chip = el('g', { class: 'chip', 'data-edge-id': edge.id }, labels);
+    // Absolute coordinates, no transform per element: each transform is a
+    // paint property node, and thousands of them make every frame slow.
+    const [cx, cy] = place.mid;
+    const { hw, hh } = place.chip;
+    el('rect', { x: cx - hw, y: cy - hh, width: 2 * hw, height: 2 * hh, rx: hh }, h.chip);
+    const chipText = el('text', { x: cx, y: cy, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, h.chip);
+    el('tspan', { class: 'times' }, chipText).textContent = '*';   // the product, not a superscript
+    setName(el('tspan', {}, chipText), chipOfEdge(edge).slice(1));
+  }
+  h.parts = [h.line, h.head, h.nameLabel.text, h.gradLabel.text, h.chip].filter(Boolean);
+  edgeLayer.insertBefore(lines, before[0]);
+  labelLayer.insertBefore(labels, before[1]);
+  h.made = true;
+}
+
+/** Where a late arrow's elements go: before those of the next arrow made,
+    or else the output's stub, so that the layers keep the document's order
+    (an export's texts) whatever the view reached first. */
+function nextParts(graph, h) {
+  let [line, label] = [null, null];
+  for (let k = h.index + 1; k < graph.edges.length && !(line && label); k += 1) {
+    const next = graph.edges[k];
+    if (!next.made) continue;
+    line ||= next.line;
+    label ||= next.nameLabel.text || next.gradLabel.text || next.chip;
+  }
+  return [line || graph.stub.line, label || graph.stub.nameLabel.text];
+}
+
+/** An arrow made after the drawing's paints: painted as the last frame was, hidden if culled. */
+function makeLate(graph, h) {
+  makeArrow(graph.layers, h, nextParts(graph, h));
+  if (graph.painted) paintArrow(h, graph.painted.doc, graph.painted.scene, false);
+  if (h.culled) for (const part of h.parts) part.style.display = 'none';
+}
+
+/** Every arrow made, for a picture of the whole drawing (export.js). */
+export function makeEveryArrow(graph) {
+  // From the last: each finds the next one's elements at once.
+  for (let k = graph.edges.length - 1; k >= 0; k -= 1) if (!graph.edges[k].made) makeLate(graph, graph.edges[k]);
 }
 
 function nodeClass(node, scene) {
@@ -194,27 +237,31 @@ export function paintGraph(graph, doc, scene) {
     const grad = scene.shownGrad[node.id];
     setAttr(h, 'grad', h.g, 'data-grad', grad === undefined ? null : exact(grad));
   }
-  for (const h of graph.edges) {
-    const { edge } = h;
-    const source = doc.nodes[edge.source];
-    const state = edgeClass(edge, scene);
-    setAttr(h, 'class', h.line, 'class', `edge-line ${state}`);
-    setAttr(h, 'headClass', h.head, 'class', `edge-head ${state}`);
-    // A constant's box already shows its number: its arrow carries no label.
-    if (source.kind !== 'constant') setLabel(h.nameLabel, edge.label, valueText(source, scene), fade);
-    if (!h.gradLabel.hidden) {
-      const [name, rest] = gradText(edge, source, scene);
-      setLabel(h.gradLabel, name, rest, fade);
-      setAttr(h, 'gradClass', h.gradLabel.text, 'class',
-        `edge-grad${scene.activeFlows.has(edge.id) ? ' flowing' : ''}${name ? '' : ' flow'}`);
-    }
-    if (!h.chip) continue;
-    const chip = scene.pass === 'backward' ? `chip shown${scene.activeFlows.has(edge.id) ? ' flowing' : ''}` : 'chip';
-    if (fade && h.last.chip === 'chip' && chip !== 'chip') fadeIn(h.chip);
-    setAttr(h, 'chip', h.chip, 'class', chip);
-  }
+  graph.painted = { doc, scene };
+  for (const h of graph.edges) if (h.made) paintArrow(h, doc, scene, fade);
   paintStub(graph.stub, doc, scene);
   paintBadge(graph, doc, scene);
+}
+
+/** An arrow's classes, labels and chip for a frame. */
+function paintArrow(h, doc, scene, fade) {
+  const { edge } = h;
+  const source = doc.nodes[edge.source];
+  const state = edgeClass(edge, scene);
+  setAttr(h, 'class', h.line, 'class', `edge-line ${state}`);
+  setAttr(h, 'headClass', h.head, 'class', `edge-head ${state}`);
+  // A constant's box already shows its number: its arrow carries no label.
+  if (source.kind !== 'constant') setLabel(h.nameLabel, edge.label, valueText(source, scene), fade);
+  if (!h.gradLabel.hidden) {
+    const [name, rest] = gradText(edge, source, scene);
+    setLabel(h.gradLabel, name, rest, fade);
+    setAttr(h, 'gradClass', h.gradLabel.text, 'class',
+      `edge-grad${scene.activeFlows.has(edge.id) ? ' flowing' : ''}${name ? '' : ' flow'}`);
+  }
+  if (!h.chip) return;
+  const chip = scene.pass === 'backward' ? `chip shown${scene.activeFlows.has(edge.id) ? ' flowing' : ''}` : 'chip';
+  if (fade && h.last.chip === 'chip' && chip !== 'chip') fadeIn(h.chip);
+  setAttr(h, 'chip', h.chip, 'class', chip);
 }
 
 function paintStub(stub, doc, scene) {
@@ -261,25 +308,37 @@ function paintBadge(graph, doc, scene) {
 
 /** What a drawing culls to the view (cullGraph): for a smaller one it would
     cost more than it saves. Arrows once it has more than CULLED_PARTS nodes
-    and arrows; nodes only past `bigGraph` nodes, since a culled node cannot
+    and arrows (and their elements are made only when the view first comes
+    near them); nodes only past `bigGraph` nodes, since a culled node cannot
     take the keyboard's focus (a collapsed group is a button). */
 const CULLED_PARTS = 300;
 export function cullable(graph, bigGraph) {
   const { nodes, edges } = graph;
   if (nodes.length > bigGraph) return [...nodes, ...edges];
-  return nodes.length + edges.length > CULLED_PARTS ? edges : [];
+  return graph.arrowsCulled ? edges : [];
+}
+
+/** What counts as near the view (a box in layout units): it and half its
+    size around it, so that a short pan shows no gaps. */
+export function nearView(view) {
+  const w = view[2] - view[0];
+  const h = view[3] - view[1];
+  return [view[0] - w / 2, view[1] - h / 2, view[2] + w / 2, view[3] + h / 2];
 }
 
 /** Take what lies far outside `view` (a box in layout units) out of style,
     layout and paint (display: none), so that drawing and stepping cost what
-    the visible part costs. The margin keeps a short pan from showing gaps. */
+    the visible part costs; an arrow not made yet is made as it comes in. */
 export function cullGraph(graph, view) {
-  const w = view[2] - view[0];
-  const h = view[3] - view[1];
-  const [x0, y0, x1, y1] = [view[0] - w / 2, view[1] - h / 2, view[2] + w / 2, view[3] + h / 2];
+  const [x0, y0, x1, y1] = nearView(view);
   for (const h of graph.cullable) {
     const [a, b, c, d] = h.box;
     const culled = c < x0 || a > x1 || d < y0 || b > y1;
+    if (!culled && h.made === false) {
+      h.culled = false;
+      makeLate(graph, h);
+      continue;
+    }
     if (h.culled === culled) continue;
     h.culled = culled;
     for (const part of h.parts) part.style.display = culled ? 'none' : '';

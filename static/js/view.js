@@ -10,11 +10,12 @@ import { LABEL_FONTS } from './label_sizes.js';
 import { createPanel } from './panel.js';
 import { setupNavigation } from './navigation.js';
 import { createPlayer } from './player.js';
-import { cullable, cullGraph, drawGraph, paintGraph } from './render.js';
+import { cullable, cullGraph, drawGraph, makeEveryArrow, paintGraph } from './render.js';
 import { viewDocument } from './group_document.js';
 import { placeDrawn } from './group_layout.js';
 import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf } from './group_render.js';
 import { DRAWN_LIMIT, drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
+import { WHOLE_DRAWING } from './whole_drawing.js';
 import { passesOf, sceneOf } from './scene.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
@@ -131,13 +132,15 @@ export function createView(root, store, { atEdge = null } = {}) {
     }
     graph.fadesWhole = true;
     paint();
-    animateChange(graph, doc, before, oldItemOf);
+    animateChange(graph, doc, before, oldItemOf, zoom.view().box);
     if (focusGroup !== null) {
       const target = svg.querySelector(`[data-group-id="${focusGroup}"], [data-collapse-group="${focusGroup}"]`);
       if (target) target.focus({ preventScroll: true });
     }
   }
 
+  // A picture of the whole drawing (export.js) needs the arrows the view never reached.
+  svg.addEventListener(WHOLE_DRAWING, () => makeEveryArrow(graph));
   onGroupToggle(svg, (id, byKey) => setExpanded(toggled(expanded, id), byKey ? id : null));
 
   // Search names nodes and groups of the document as it came: open what hides

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import xml.etree.ElementTree as ElementTree
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -18,6 +19,7 @@ from engine import Value, build_document, publish
 from engine.nn import MLP
 
 DRAWN_LIMIT = 60
+SVG = "{http://www.w3.org/2000/svg}"
 TOLERANCE = 1e-12
 
 
@@ -175,9 +177,12 @@ def test_expand_all_and_collapse_all(open_page, page, network):
 
 
 # What the graph shows: each drawn node's place, and each label and chip on
-# show with its text and place (render.js writes places as attributes).
+# show with its text and place (render.js writes places as attributes). The
+# whole drawing, as an export asks for it: a big one makes an arrow's
+# elements only when the view first comes near it (whole_drawing.js).
 _PICTURE = """() => {
   const svg = document.querySelector('svg.graph');
+  svg.dispatchEvent(new Event('chainrule:whole-drawing'));
   const shown = (t) => t.textContent.trim() !== '';
   const at = (el, a, b) => [el.getAttribute(a), el.getAttribute(b)];
   return {
@@ -310,12 +315,13 @@ def test_the_gradients_box_lists_every_parameter_with_the_engines_gradient(open_
         assert float(grad) == pytest.approx(expected, rel=TOLERANCE, abs=TOLERANCE), name
 
 
-_OPEN_AND_CULL = """(id) => {
+_OPEN_AND_COUNT = """(id) => {
   const group = document.querySelector(`[data-group-id="${id}"]`);
   group.focus();
   group.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
   // Read in the same task as the key: before the browser first styles or lays out the new drawing.
-  return document.querySelectorAll('svg.graph .edges path.edge-line[style*="display: none"]').length;
+  return [...document.querySelectorAll('svg.graph .edges path.edge-line:not(.stub)')]
+    .filter((path) => path.style.display !== 'none').length;
 }"""
 
 _ARROWS_AND_VIEW = """() => {
@@ -326,41 +332,77 @@ _ARROWS_AND_VIEW = """() => {
     const xy = path.getAttribute('d').match(/-?[0-9.]+/g).map(Number);
     const points = [];
     for (let k = 0; k + 1 < xy.length; k += 2) points.push([xy[k], xy[k + 1]]);
-    return { culled: path.style.display === 'none', points };
+    return { id: path.dataset.edgeId, shown: path.style.display !== 'none', points };
   });
   return { view, arrows };
 }"""
 
 
-def test_an_opened_neuron_lays_out_only_the_arrows_near_the_view_and_every_group_stays_focusable(
+# Until the view has stopped moving (the fit glides) and the culling has
+# followed it (on the frame after each move): nothing is hidden then.
+_SETTLED = """async () => {
+  const svg = document.querySelector('svg.graph');
+  const frame = () => new Promise((done) => { requestAnimationFrame(done); });
+  for (let last = null; ;) {
+    await frame();
+    await frame();
+    const now = svg.querySelector('g.viewport').getAttribute('transform');
+    if (now === last && !svg.querySelector('.edges path.edge-line[style*="display: none"]')) return;
+    last = now;
+  }
+}"""
+
+
+def test_an_opened_neuron_makes_and_lays_out_only_the_arrows_near_the_view_and_every_group_stays_focusable(
         open_page, page, network):
-    """An opened neuron of the MLP draws some 2,400 SVG elements, most of them
-    arrows far outside the view. Those are left out of style and layout
-    (display: none, render.js cullGraph) before the drawing's first layout,
-    and come back when the view reaches them. Nodes are not culled in a
-    drawing of under 200 nodes: every collapsed group stays a button that
-    Tab and a click reach."""
+    """An opened neuron of the MLP has some 350 arrows, most of them far
+    outside the view. Their elements are made only when the view first comes
+    near them, and taken out of style and layout (display: none) when it
+    leaves (render.js cullGraph). Nodes are not culled in a drawing of under
+    200 nodes: every collapsed group stays a button that Tab and a click reach."""
     _, document, graph_id = network
     page.set_viewport_size({"width": 1024, "height": 768})
     open_page(f"/graphs/{graph_id}")
     ready(page)
     group = live_neuron(document)
-    culled_at_once = page.evaluate(_OPEN_AND_CULL, group.id)
+    shown_at_once = page.evaluate(_OPEN_AND_COUNT, group.id)
     page.locator(f'[data-collapse-group="{group.id}"]').wait_for()
     drawn = page.evaluate(_ARROWS_AND_VIEW)
     x0, y0, x1, y1 = drawn["view"]
     inside = lambda p: x0 <= p[0] <= x1 and y0 <= p[1] <= y1  # noqa: E731
-    culled = [a for a in drawn["arrows"] if a["culled"]]
-    assert culled_at_once > len(drawn["arrows"]) / 2, (culled_at_once, len(drawn["arrows"]))
-    assert len(culled) > len(drawn["arrows"]) / 2
-    assert not any(inside(p) for a in culled for p in a["points"])
-    assert any(inside(p) for a in drawn["arrows"] if not a["culled"] for p in a["points"])
+    shown = {a["id"] for a in drawn["arrows"] if a["shown"]}
     # Every collapsed group can take the focus: none is culled.
     focusable = page.eval_on_selector_all("svg.graph [data-group-id]", """(groups) => groups.map((g) => {
       g.focus();
       return document.activeElement === g;
     })""")
     assert len(focusable) > 10 and all(focusable)
-    # The whole graph in view: every arrow is back.
+    # The whole graph in view: every arrow is made, and shown.
     page.click('[data-testid="fit"]')
-    page.wait_for_function("""() => !document.querySelector('svg.graph .edges path.edge-line[style*="display: none"]')""")
+    page.evaluate(_SETTLED)
+    every = page.evaluate(_ARROWS_AND_VIEW)["arrows"]
+    assert len({a["id"] for a in every}) == len(every) > 300
+    assert 0 < shown_at_once < len(every) / 2, (shown_at_once, len(every))
+    assert 0 < len(shown) < len(every) / 2
+    assert not any(inside(p) for a in every if a["id"] not in shown for p in a["points"])
+    assert any(inside(p) for a in every if a["id"] in shown for p in a["points"])
+
+
+def test_the_svg_of_the_collapsed_mlp_has_every_arrow_the_view_never_reached(open_page, page, network, tmp_path):
+    """The export draws the whole graph, whatever the zoom: the arrows a big
+    drawing has not made yet (far from the view) are made for it."""
+    _, _, graph_id = network
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(f"/graphs/{graph_id}")
+    ready(page)
+    count = "() => document.querySelectorAll('svg.graph .edges path.edge-line:not(.stub)').length"
+    made_before = page.evaluate(count)
+    with page.expect_download() as info:
+        page.click("[data-export='download-svg']")
+    root = ElementTree.parse(info.value.path()).getroot()
+    exported = [p for p in root.iter(f"{SVG}path") if "edge-line" in (p.get("class") or "") and "stub" not in p.get("class")]
+    made_after = page.evaluate(count)
+    assert made_before < made_after == len(exported), (made_before, made_after, len(exported))
+    assert len({p.get("data-edge-id") for p in exported}) == len(exported)
+    # What the view did not reach stays out of style and layout on the page.
+    assert page.evaluate("() => document.querySelectorAll('svg.graph .edges path.edge-line[style*=\"display: none\"]').length") > 0
