@@ -81,15 +81,20 @@ function partFonts(scratch) {
 
 // A canvas measures a text in a font without laying anything out: the
 // widths of an opened neuron's 100-odd new labels took a forced layout of
-// as many scratch labels (10 ms) and their making (10 ms).
-let canvas = null;
+// as many scratch labels (10 ms) and their making (10 ms). A context per
+// font: a label's parts alternate fonts, and setting one parses it.
+const contexts = new Map();
 // Canvas advances come out up to 0.9 unit under the SVG text's box (large
 // text): labels are placed this much wider, never over their neighbours.
 const CANVAS_SLACK = 1;
 function measureIn(font, text) {
-  canvas ||= document.createElement('canvas').getContext('2d');
-  if (canvas.font !== font) canvas.font = font;
-  return canvas.measureText(text).width;
+  let context = contexts.get(font);
+  if (!context) {
+    context = document.createElement('canvas').getContext('2d');
+    context.font = font;
+    contexts.set(font, context);
+  }
+  return context.measureText(text).width;
 }
 
 /** A name set in runs (svg_text.js setName) and the rest after it. */
