@@ -11,7 +11,7 @@
    (its node's card, tooltip.js, gives its numbers), so that no text ever
    covers another. */
 
-import { OP_RADIUS, shapeOf, tracePoint } from './geometry.js';
+import { anchorAt, OP_RADIUS, shapeOf, tracePoint } from './geometry.js';
 import { flowText, fmt, num, primeOf, textWidth } from './format.js';
 
 export const LABEL_SIZE = 15;   // the layout units of var(--label-size)
@@ -214,11 +214,9 @@ function overlap(a, b) {
     Beside an arrow too short for the label, it starts past the nodes' tops. */
 function candidate(side, push, scale, width, length) {
   const short = side.baseline !== 'side' && width * scale * 0.8 > length - 4;
-  const gap = (short ? Math.max(side.gap, OP_RADIUS + 3) : side.gap) + push;
-  return {
-    x: side.point[0] + side.normal[0] * gap, y: side.point[1] + side.normal[1] * gap,
-    anchor: side.anchor, baseline: side.baseline, scale,
-  };
+  const spot = anchorAt(side.point, side.normal, (short ? Math.max(side.gap, OP_RADIUS + 3) : side.gap) + push);
+  spot.scale = scale;   // set, not spread: thousands of candidates a drawing
+  return spot;
 }
 
 /** Move a chip along its arrow (`trace`, sampled points) to the free spot

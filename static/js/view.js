@@ -212,8 +212,8 @@ export function createView(root, store, { atEdge = null } = {}) {
 
   /** A new drawing into the zoom's view. A drawing of many parts is culled
       to what is near the view at once, before the browser first styles and
-      lays it out: an opened neuron of the MLP draws 2,400 elements, of
-      which a screen shows a tenth. */
+      lays it out: an opened neuron of the MLP has 356 arrows, of which a
+      screen shows a few dozen (render.js makes only those). */
   function onStage() {
     zoom.retarget(graph.viewport);
     zoom.setBounds(graph.bounds, doc.nodes.length);
