@@ -20,7 +20,9 @@ from random_expressions import NAMES, expressions
 from random_graphs import value_graphs
 
 from engine import build_document, publish
+from engine.nn import MLP
 
+SVG = "{http://www.w3.org/2000/svg}"
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                       HealthCheck.too_slow])
 
@@ -109,6 +111,54 @@ def test_saved_graphs_draw_on_the_page(server, open_page, output):
     page = open_page(f"/graphs/{saved_id}?pass=backward&step=999")
     drawn = page.locator("svg.graph [data-node-id]").count()
     assert drawn == len(build_document(output).nodes)
+
+
+def mlps():
+    """A random MLP: its inputs, two hidden layers of 6–10 neurons and its
+    weights' seed, made by `mlp_output`. Its graph (about 500–1,500 nodes and
+    arrows) opens collapsed and is big enough that the page makes an
+    arrow's elements only when its view first comes near it (render.js)."""
+    return st.tuples(st.integers(2, 4), st.lists(st.integers(6, 10), min_size=2, max_size=2),
+                     st.integers(0, 2 ** 16))
+
+
+def mlp_output(inputs: int, sizes: list[int], seed: int):
+    random.seed(seed)   # engine.nn draws its weights as micrograd does
+    model = MLP(inputs, [*sizes, 1])
+    return model([round(random.uniform(-2, 2), 3) for _ in range(inputs)])
+
+
+def exported_arrows(page, tmp_path) -> list[str]:
+    """The arrows of the page's SVG download, by id, in the file's order."""
+    with page.expect_download() as info:
+        page.click("[data-export='download-svg']")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    root = ElementTree.parse(path).getroot()
+    return [p.get("data-edge-id") for p in root.iter(f"{SVG}path")
+            if "edge-line" in (p.get("class") or "") and "stub" not in p.get("class")]
+
+
+_ARROWS_ON_PAGE = """() => [...document.querySelectorAll('svg.graph .edges path.edge-line:not(.stub)')]
+  .map((path) => path.dataset.edgeId)"""
+
+
+@settings(max_examples=3, **SETTINGS)
+@given(mlps())
+def test_an_export_holds_every_arrow_of_a_big_drawing_once_in_order(server, open_page, tmp_path, mlp):
+    """Whatever the view reached first, collapsed or every group open, the
+    SVG download has every drawn arrow once, in the document's order, as
+    the page's layers then have them."""
+    saved_id = check_consumers(server, build_document(mlp_output(*mlp)).to_json(), svg=False)
+    page = open_page(f"/graphs/{saved_id}?pass=backward&step=3")
+    for opened in (False, True):
+        if opened:
+            page.click('[data-testid="expand-all"]')
+            page.wait_for_function("() => !document.querySelector('svg.graph [data-group-id]')")
+        made = page.evaluate(_ARROWS_ON_PAGE)
+        exported = exported_arrows(page, tmp_path)
+        assert exported == [str(k) for k in range(len(exported))] and len(exported) >= len(made)
+        assert page.evaluate(_ARROWS_ON_PAGE) == exported
 
 
 def test_micrograd_mlp_from_its_own_nn_py_publishes_and_draws(server, open_page):
