@@ -103,14 +103,28 @@ export function mathTokens(text) {
   return tokens;
 }
 
-/** `target` shows `text` set in spans (textContent only: the text is user text). */
+// Runs set upright in the line's own font: neighbours of these kinds share one text node.
+const UPRIGHT = new Set(['rm', 'bin', 'rel', 'punct']);
+
+/** `target` shows `text` set in spans (textContent only: the text is user
+    text). Upright runs are plain text between the spans that change the
+    font or the baseline: a flow is then about a dozen boxes to lay out. */
 export function setMathText(target, text) {
   target.textContent = '';
   target.classList.add('math-text');
+  let upright = '';
   for (const { text: t, kind } of mathTokens(text)) {
+    const spaced = SPACED[kind] ? SPACED[kind](t) : t;
+    if (UPRIGHT.has(kind)) {
+      upright += spaced;
+      continue;
+    }
+    if (upright) target.append(upright);
+    upright = '';
     const span = document.createElement('span');
     span.className = kind;
-    span.textContent = SPACED[kind] ? SPACED[kind](t) : t;
+    span.textContent = spaced;
     target.appendChild(span);
   }
+  if (upright) target.append(upright);
 }

@@ -122,18 +122,18 @@ export function createPanel(root, doc, passes) {
       + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
   }
 
-  // The flows below the list's fold, set when the page is idle.
+  // The flows below the list's fold, each a function that sets it, run when the page is idle.
   let laterFlows = null;
   function setLater(rows) {
     if (laterFlows !== null) cancelIdleCallback(laterFlows);
     laterFlows = null;
     if (!rows.length) return;
     if (typeof requestIdleCallback === 'undefined') {
-      for (const [li, text] of rows) setMathText(li, text);
+      for (const set of rows) set();
       return;
     }
     const setSome = (deadline) => {
-      while (rows.length && deadline.timeRemaining() > 1) setMathText(...rows.shift());
+      while (rows.length && deadline.timeRemaining() > 1) rows.shift()();
       laterFlows = rows.length ? requestIdleCallback(setSome) : null;
     };
     laterFlows = requestIdleCallback(setSome);
@@ -149,21 +149,21 @@ export function createPanel(root, doc, passes) {
     if (!step) return;
     const grouped = groupFlows(step);
     flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
-    // A collapsed group's flows (a neuron of 16 inputs has over 30) are set
-    // from their text in plain spans (math_text.js), not typeset by KaTeX:
-    // those the list shows first at once, the others, out of its view, in
-    // words until the page is idle (each set flow is some 30 boxes to lay out).
+    // Each set flow is some 30 to 40 boxes to lay out, and a neuron's sum has
+    // a flow per input: those the list shows first are set at once, the
+    // others, out of its view, in words until the page is idle.
     const later = [];
+    const setNowOrLater = (set) => (flows.children.length <= FLOWS_AT_ONCE ? set() : later.push(set));
+    // A collapsed group's flows (a neuron of 16 inputs has over 30) are set
+    // from their text in plain spans (math_text.js), not typeset by KaTeX.
     for (const f of grouped) {
       for (const text of f.texts || [f.text]) {
-        const now = flows.children.length < FLOWS_AT_ONCE;
-        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, now ? [] : [['', text]]);
+        const words = flows.children.length < FLOWS_AT_ONCE ? [] : [['', text]];
+        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, words);
         li.setAttribute('aria-label', text);
-        if (now) setMathText(li, text);
-        else later.push([li, text]);
+        setNowOrLater(() => setMathText(li, text));
       }
     }
-    setLater(later);
     const node = doc.nodes[step.node];
     for (const f of step.flows.filter((g) => !g.text)) {
       const child = doc.nodes[f.child];
@@ -175,9 +175,10 @@ export function createPanel(root, doc, passes) {
       ]);
       if (window.katex) {
         li.setAttribute('aria-label', li.textContent);
-        typesetInto(li, plainFlowTex(step, f));
+        setNowOrLater(() => typesetInto(li, plainFlowTex(step, f)));
       }
     }
+    setLater(later);
   }
 
   /** While the page is idle, the next step's TeX is typeset ahead: stepping

@@ -43,9 +43,24 @@ export function createView(root, store, { atEdge = null } = {}) {
   const painted = [];   // after each paint: the teaching parts (quiz, code, forward mode)
   const loaded = [];
 
-  function paint() {
+  // A step through a big drawing sets the board in the frame after the one
+  // that shows the graph's change: each frame then holds about half the work
+  // (a neuron's step is some 25 ms in all on a 2-core laptop, and a frame at
+  // 50 fps has 20). The board shows the newest scene when its turn comes.
+  let boardScene = null;
+  function paintBoard() {
+    const scene = boardScene;
+    boardScene = null;
+    if (scene === null) return;
+    panel.paint(scene);
+    gradientsBox.paint(scene);
+  }
+  const STEP_FIELDS = new Set(['step', 'pass']);
+  const onlyStepped = (state, previous) => Boolean(previous) && Object.keys(state).every((key) => STEP_FIELDS.has(key)
+    || state[key] === previous[key] || JSON.stringify(state[key]) === JSON.stringify(previous[key]));
+
+  function paint(state = store.get(), previous = null) {
     if (!doc || changing) return;
-    const state = store.get();
     if (JSON.stringify(state.open) !== applied) {   // the state names other groups (embed protocol, a test)
       applied = JSON.stringify(state.open);
       expanded = expandedFrom(source, state.open, tree);
@@ -66,8 +81,10 @@ export function createView(root, store, { atEdge = null } = {}) {
     paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene);
     paintGroups(graph, scene);
     navigation.paint(scene);
-    panel.paint(scene);
-    gradientsBox.paint(scene);
+    const waiting = boardScene !== null;
+    boardScene = scene;
+    if (!(graph.arrowsCulled && onlyStepped(state, previous))) paintBoard();
+    else if (!waiting) requestAnimationFrame(() => requestAnimationFrame(paintBoard));
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];

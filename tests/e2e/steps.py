@@ -21,7 +21,22 @@ def written_url(page) -> str:
     return page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(location.href), 0)))")
 
 
+# A big drawing sets its board a frame or two after its graph (static/js/view.js).
+_BOARD_SHOWS_THE_STEP = """() => {
+  const caption = document.querySelector("[data-testid='step-caption']");
+  const scrubber = document.querySelector("[data-testid='scrubber']");
+  return Boolean(caption && scrubber)
+    && scrubber.getAttribute('aria-valuetext') === `${caption.dataset.pass} pass, step ${caption.dataset.step}`;
+}"""
+
+
+def board_caught_up(page) -> None:
+    """Wait until the board shows the step the player is at."""
+    page.wait_for_function(_BOARD_SHOWS_THE_STEP)
+
+
 def frame(page) -> tuple[str, int]:
+    board_caught_up(page)
     caption = page.locator("[data-testid='step-caption']")
     return caption.get_attribute("data-pass"), int(caption.get_attribute("data-step"))
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from overlaps import overlaps
 from playwright.sync_api import expect
-from steps import written_url
+from steps import board_caught_up, written_url
 
 from engine import Value, build_document, publish
 from engine.nn import MLP
@@ -77,6 +77,7 @@ def to_a_neurons_backward_step(open_page, page, document, graph_id):
     for _ in range(60):
         if step(page)[0] == f"g{group.id}":
             break
+    board_caught_up(page)
     return group
 
 
@@ -284,8 +285,10 @@ def test_a_collapsed_neurons_flows_are_set_as_tex_sets_them_and_its_rule_in_kate
         assert flow["lowered"]   # w[0][3][0] → w with [0][3][0] lowered, u20 → u with 20 lowered
     labels = [flow["label"] for flow in shown]
     page.keyboard.press("ArrowRight")
+    board_caught_up(page)
     page.keyboard.press("ArrowLeft")
     assert page.evaluate(_CURRENT)[0] == f"g{group.id}"
+    board_caught_up(page)
     assert [flows.nth(k).get_attribute("aria-label") for k in range(flows.count())] == labels
 
 
@@ -304,8 +307,8 @@ def test_the_gradients_box_lists_every_parameter_with_the_engines_gradient(open_
                                      "(lis) => lis.map((li) => [li.dataset.name, li.dataset.grad ?? null])")
     assert len(rows) == len(document.gradients) and all(grad is None for _, grad in rows)
     page.keyboard.press("End")   # the backward pass to its end: every group has stepped
-    page.wait_for_function("document.querySelectorAll(\"[data-testid='gradient'][data-grad]\").length"
-                           f" === {len(document.gradients)}")
+    page.wait_for_function("(n) => document.querySelectorAll(\"[data-testid='gradient'][data-grad]\").length === n",
+                           arg=len(document.gradients))
     shown = dict(page.eval_on_selector_all("[data-testid='gradient']",
                                            "(lis) => lis.map((li) => [li.dataset.name, li.dataset.grad])"))
     assert set(shown) == set(document.gradients)
