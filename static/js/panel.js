@@ -38,8 +38,9 @@ function typeset(target, tex, text) {
   else target.textContent = text;
 }
 
-// What a collapsed group's flow list shows before it scrolls (app.css
-// .group-flows: 9.5em; a flow is a line or two).
+// The flows a board shows at first: a collapsed group's list before it
+// scrolls (app.css .group-flows: 9.5em; a flow is a line or two), about as
+// many as a plain node's list shows at 1280×720.
 const FLOWS_AT_ONCE = 8;
 
 /** A node's gradient in TeX (u', \left(y - y^{*}\right)'), as the document writes it. */
@@ -122,63 +123,66 @@ export function createPanel(root, doc, passes) {
       + ` = ${texNumber(upstream)} \\times ${texNumber(local, true)} = ${texNumber(contribution)}`;
   }
 
-  // The flows below the list's fold, each a function that sets it, run when the page is idle.
+  // The flows below the list's fold, each a function that adds its row, run
+  // when the page is idle; the list is aria-busy until the last is in.
   let laterFlows = null;
-  function setLater(rows) {
+  function addLater(rows) {
     if (laterFlows !== null) cancelIdleCallback(laterFlows);
     laterFlows = null;
-    if (!rows.length) return;
+    const done = () => flows.removeAttribute('aria-busy');
+    if (!rows.length) return done();
     if (typeof requestIdleCallback === 'undefined') {
-      for (const set of rows) set();
-      return;
+      for (const add of rows) add();
+      return done();
     }
-    const setSome = (deadline) => {
+    flows.setAttribute('aria-busy', 'true');
+    const addSome = (deadline) => {
       while (rows.length && deadline.timeRemaining() > 1) rows.shift()();
-      laterFlows = rows.length ? requestIdleCallback(setSome) : null;
+      laterFlows = rows.length ? requestIdleCallback(addSome) : null;
+      if (!rows.length) done();
     };
-    laterFlows = requestIdleCallback(setSome);
+    laterFlows = requestIdleCallback(addSome);
+  }
+
+  /** A collapsed group's flow, from its text (the engine's chain rule of one
+      input), set in plain spans (math_text.js), not typeset by KaTeX. */
+  function addGroupFlow(f, text) {
+    const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child, 'aria-label': text }, []);
+    setMathText(li, text);
+  }
+
+  /** A plain node's flow: its TeX typeset (its words without KaTeX), its words its name. */
+  function addPlainFlow(step, f) {
+    const edge = doc.edges[f.edge];
+    const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];
+    const attrs = { 'data-testid': 'flow', 'data-edge-id': f.edge, 'data-contribution': exact(contribution) };
+    const words = [
+      ['flow-to', `${primeOf(doc.nodes[f.child])} += `],
+      ['', `${primeOf(doc.nodes[step.node])} · ${edge.local_grad_expr} = ${fmt(upstream)} × ${fmt(local)} = ${fmt(contribution)}`],
+    ];
+    if (!window.katex) return item(flows, attrs, words);
+    const li = item(flows, { ...attrs, 'aria-label': words.map(([, text]) => text).join('') }, []);
+    return typesetInto(li, plainFlowTex(step, f));
   }
 
   function paintFlows(scene) {
     const step = scene.pass === 'backward' ? scene.currentStep : null;
     if (flows.lastStep === step) return;   // the same step painted again (a toggle, a resize)
     flows.lastStep = step;
-    setLater([]);
+    addLater([]);
     flows.textContent = '';
     flows.classList.remove('group-flows');
     if (!step) return;
     const grouped = groupFlows(step);
     flows.classList.toggle('group-flows', grouped.length > 0);   // a long list scrolls (app.css)
-    // Each set flow is some 30 to 40 boxes to lay out, and a neuron's sum has
-    // a flow per input: those the list shows first are set at once, the
-    // others, out of its view, in words until the page is idle.
-    const later = [];
-    const setNowOrLater = (set) => (flows.children.length <= FLOWS_AT_ONCE ? set() : later.push(set));
-    // A collapsed group's flows (a neuron of 16 inputs has over 30) are set
-    // from their text in plain spans (math_text.js), not typeset by KaTeX.
-    for (const f of grouped) {
-      for (const text of f.texts || [f.text]) {
-        const words = flows.children.length < FLOWS_AT_ONCE ? [] : [['', text]];
-        const li = item(flows, { 'data-testid': 'flow', 'data-group-flow': '', 'data-child': f.child }, words);
-        li.setAttribute('aria-label', text);
-        setNowOrLater(() => setMathText(li, text));
-      }
-    }
-    const node = doc.nodes[step.node];
-    for (const f of step.flows.filter((g) => !g.text)) {
-      const child = doc.nodes[f.child];
-      const edge = doc.edges[f.edge];
-      const [upstream, local, contribution] = [num(step.grad), num(f.local_grad), num(f.contribution)];
-      const li = item(flows, { 'data-testid': 'flow', 'data-edge-id': f.edge, 'data-contribution': exact(contribution) }, [
-        ['flow-to', `${primeOf(child)} += `],
-        ['', `${primeOf(node)} · ${edge.local_grad_expr} = ${fmt(upstream)} × ${fmt(local)} = ${fmt(contribution)}`],
-      ]);
-      if (window.katex) {
-        li.setAttribute('aria-label', li.textContent);
-        setNowOrLater(() => typesetInto(li, plainFlowTex(step, f)));
-      }
-    }
-    setLater(later);
+    // A set flow is some 15 to 40 boxes to lay out, and a neuron has a flow
+    // per input (over 30 for 16 inputs): the rows the board shows first are
+    // made at once, the others, out of its view, when the page is idle.
+    const rows = [];
+    for (const f of grouped) for (const text of f.texts || [f.text]) rows.push(() => addGroupFlow(f, text));
+    for (const f of step.flows) if (!f.text) rows.push(() => addPlainFlow(step, f));
+    for (const add of rows.splice(0, FLOWS_AT_ONCE)) add();
+    addLater(rows);
   }
 
   /** While the page is idle, the next step's TeX is typeset ahead: stepping

@@ -43,17 +43,36 @@ export function createView(root, store, { atEdge = null } = {}) {
   const painted = [];   // after each paint: the teaching parts (quiz, code, forward mode)
   const loaded = [];
 
-  // A step through a big drawing sets the board in the frame after the one
-  // that shows the graph's change: each frame then holds about half the work
-  // (a neuron's step is some 25 ms in all on a 2-core laptop, and a frame at
-  // 50 fps has 20). The board shows the newest scene when its turn comes.
-  let boardScene = null;
-  function paintBoard() {
-    const scene = boardScene;
-    boardScene = null;
-    if (scene === null) return;
-    panel.paint(scene);
-    gradientsBox.paint(scene);
+  // A step through a big drawing sets the board's parts in the frames after
+  // the one that shows the graph's change, one part a frame: each frame then
+  // holds a share of the work (a neuron's step is some 25 ms in all on a
+  // 2-core laptop, and a frame at 50 fps has 20). A newer step (a held key)
+  // starts a part's count again, up to MOST_FRAMES_WAITED frames; the part
+  // then shows the newest scene.
+  const MOST_FRAMES_WAITED = 8;
+  const waiting = new Map();   // a board part → { scene, frames (left), waited }
+  function paintPart(part, scene, framesLater) {
+    if (!framesLater) {
+      waiting.delete(part);
+      part.paint(scene);
+      return;
+    }
+    const turn = waiting.get(part);
+    if (turn) {
+      Object.assign(turn, { scene, frames: framesLater });
+      return;
+    }
+    const mine = { scene, frames: framesLater, waited: 0 };
+    waiting.set(part, mine);
+    const tick = () => requestAnimationFrame(() => {
+      if (waiting.get(part) !== mine) return;   // painted at once since, or a new drawing
+      mine.frames -= 1;
+      mine.waited += 1;
+      if (mine.frames > 0 && mine.waited < MOST_FRAMES_WAITED) return tick();
+      waiting.delete(part);
+      part.paint(mine.scene);
+    });
+    tick();
   }
   const STEP_FIELDS = new Set(['step', 'pass']);
   const onlyStepped = (state, previous) => Boolean(previous) && Object.keys(state).every((key) => STEP_FIELDS.has(key)
@@ -81,10 +100,9 @@ export function createView(root, store, { atEdge = null } = {}) {
     paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene);
     paintGroups(graph, scene);
     navigation.paint(scene);
-    const waiting = boardScene !== null;
-    boardScene = scene;
-    if (!(graph.arrowsCulled && onlyStepped(state, previous))) paintBoard();
-    else if (!waiting) requestAnimationFrame(() => requestAnimationFrame(paintBoard));
+    const later = graph.arrowsCulled && onlyStepped(state, previous);
+    paintPart(panel, scene, later ? 2 : 0);
+    paintPart(gradientsBox, scene, later ? 3 : 0);
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
@@ -110,6 +128,7 @@ export function createView(root, store, { atEdge = null } = {}) {
 
   /** The drawing for the expanded set: its view document, places, passes and panel. */
   function rebuild() {
+    waiting.clear();   // a part's scene of the drawing before is shown no more
     const drawn = drawnGraph(source, expanded, tree);
     placed = placeDrawn(source, drawn);
     doc = viewDocument(source, drawn, placed);
