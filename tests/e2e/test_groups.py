@@ -409,3 +409,50 @@ def test_the_svg_of_the_collapsed_mlp_has_every_arrow_the_view_never_reached(ope
     assert len({p.get("data-edge-id") for p in exported}) == len(exported)
     # What the view did not reach stays out of style and layout on the page.
     assert page.evaluate("() => document.querySelectorAll('svg.graph .edges path.edge-line[style*=\"display: none\"]').length") > 0
+
+
+# The board's text as a reader gets it: the caption, the chain rule's TeX, every flow.
+_BOARD = """() => ({
+  caption: document.querySelector("[data-testid='step-caption']").textContent,
+  rule: document.querySelector("[data-testid='chain-rule']").textContent,
+  flows: [...document.querySelectorAll("[data-testid='flow']")].map((li) => li.getAttribute('aria-label')),
+  grads: [...document.querySelectorAll("[data-testid='gradient']")].map((li) => li.textContent),
+})"""
+
+# Keys in bursts within single tasks, as a held key and a clicker's double press
+# send them, with the drawing regrouped between: the board's parts wait their
+# frames (static/js/view.js) while newer steps and a new drawing come.
+_BURSTS = """async () => {
+  const press = (n) => { for (let k = 0; k < n; k += 1) document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })); };
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  press(9);
+  await frame();
+  press(3);
+  document.querySelector("[data-testid='collapse-all']").click();
+  press(2);
+  await frame();
+  press(4);
+  document.querySelector("[data-testid='expand-all']").click();
+  await frame();
+  press(5);
+}"""
+
+
+def test_the_board_after_bursts_of_steps_and_regroupings_is_the_board_its_link_opens(open_page, page, network):
+    """A big drawing sets its board a part a frame after its graph. After
+    bursts of steps, with every group opened and closed between them, the
+    board settles on what the same link shows when opened afresh: no part
+    keeps a step the player left, or the drawing before a regrouping."""
+    _, document, graph_id = network
+    open_page(f"/graphs/{graph_id}?pass=backward&step=0")
+    ready(page)
+    page.evaluate(_BURSTS)
+    board_caught_up(page)
+    page.wait_for_timeout(300)   # past every part's turn (8 frames at most)
+    settled = page.evaluate(_BOARD)
+    assert settled["flows"] and settled["rule"] and len(settled["grads"]) == len(document.gradients)
+    link = written_url(page)
+    open_page(link.removeprefix(link.split("/graphs/")[0]))
+    ready(page)
+    board_caught_up(page)
+    assert page.evaluate(_BOARD) == settled
