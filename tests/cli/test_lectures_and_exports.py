@@ -79,8 +79,11 @@ def test_a_missing_lecture_file_is_refused_too(tmp_path):
     assert result.returncode == 2 and "no such file" in result.stderr
 
 
-@pytest.mark.parametrize("slug", list(load_examples()))
-def test_export_writes_valid_svg_for_every_course_example(tmp_path, slug):
+# The CLI hands an example to app/svg_export.py's render_svg, which
+# tests/e2e/test_exports.py runs on every course example against the page's
+# own picture; here, the verb end to end on the smallest and the biggest.
+@pytest.mark.parametrize("slug", ["simple", "moons-mlp"])
+def test_export_writes_valid_svg_of_a_course_example(tmp_path, slug):
     target = tmp_path / f"{slug}.svg"
     result = run_cli("export", slug, "--format", "svg", "--pass", "backward", "-o", str(target))
     assert result.returncode == 0, result.stderr

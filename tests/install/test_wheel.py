@@ -1,16 +1,17 @@
 """Install chainrule as its users do, then serve it.
 
 Each path starts from a copy of what a clone holds (pyproject.toml, README,
-engine/, app/, static/, templates/), installs into a fresh venv with its
-dependencies from the package index (pip's cache makes that quick), and runs
-that venv's `chainrule serve` from a folder outside the checkout, so nothing
-can be imported from the repository by accident:
+engine/, app/, static/, templates/), installs chainrule into a venv of its
+own outside the checkout and runs that venv's `chainrule serve` from a
+folder outside it too, so nothing can be imported from the repository by
+accident:
 
 - `wheel`: `pip wheel --no-deps .`, then `pip install chainrule-*.whl`;
 - `source`: `pip install .` (not editable).
 
-Measured on the project's 2-core machine: 17 s per path when it is quiet,
-most of it pip installing the dependencies (without their bytecode).
+The venv's dependencies come from the package index once per module (pip's
+cache makes that quick), as installing the wheel resolved them: installing
+them, not chainrule, was most of each path's time.
 """
 
 from __future__ import annotations
@@ -80,33 +81,54 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get("Content-Type", ""), response.read()
 
 
+@pytest.fixture(scope="module")
+def install_venv(tmp_path_factory):
+    """A copy of the checkout, its wheel (and pip's words building it), and a
+    venv holding chainrule's dependencies: chainrule was installed there from
+    that wheel, which resolved them, then uninstalled. Each path then installs
+    chainrule alone, pip checking that the dependencies are satisfied."""
+    home = tmp_path_factory.mktemp("install")
+    env = clean_environment(home)
+    source = copy_of_checkout(home / "clone")
+    venv = home / "venv"
+    python = venv / "bin" / "python"
+    run([sys.executable, "-m", "venv", venv], home, env)
+    built = run([python, "-m", "pip", "wheel", "--no-deps", "-v", "-w", home / "dist", source], home, env)
+    wheel, = (home / "dist").glob("chainrule-*.whl")
+    run([python, "-m", "pip", "install", *PIP_INSTALL, wheel], home, env)
+    run([python, "-m", "pip", "uninstall", "-y", "-q", "chainrule"], home, env)
+    return {"source": source, "venv": venv, "wheel": wheel, "build_log": built.stdout + built.stderr}
+
+
 @pytest.mark.parametrize("how", ["wheel", "source"])
-def test_an_installed_chainrule_serves_its_pages(how, tmp_path):
+def test_an_installed_chainrule_serves_its_pages(how, tmp_path, install_venv):
     env = clean_environment(tmp_path)
-    source = copy_of_checkout(tmp_path / "clone")
-    venv = tmp_path / "venv"
+    venv = install_venv["venv"]
     python = venv / "bin" / "python"
     started = time.monotonic()
 
-    run([sys.executable, "-m", "venv", venv], tmp_path, env)
     if how == "wheel":
-        built = run([python, "-m", "pip", "wheel", "--no-deps", "-v", "-w", tmp_path / "dist",
-                     source], tmp_path, env)
         # A folder of static/ that pyproject does not list is still copied
         # today, with a warning that a later setuptools will drop it.
-        unlisted = re.findall(r"Package '([^']+)' is absent from the `packages`",
-                              built.stdout + built.stderr)
+        unlisted = re.findall(r"Package '([^']+)' is absent from the `packages`", install_venv["build_log"])
         assert not unlisted, f"list these folders in pyproject's packages: {unlisted}"
-        wheel, = (tmp_path / "dist").glob("chainrule-*.whl")
-        names = set(zipfile.ZipFile(wheel).namelist())
+        names = set(zipfile.ZipFile(install_venv["wheel"]).namelist())
         for folder, inside in (("static", "app/_static/"), ("templates", "app/_templates/")):
             missing = {f for f in files_under(PROJECT_ROOT / folder) if inside + f not in names}
             assert not missing, f"the wheel lacks {folder}/ files: {sorted(missing)[:5]}"
-        run([python, "-m", "pip", "install", *PIP_INSTALL, wheel], tmp_path, env)
+        run([python, "-m", "pip", "install", *PIP_INSTALL, install_venv["wheel"]], tmp_path, env)
     else:
-        run([python, "-m", "pip", "install", *PIP_INSTALL, source], tmp_path, env)
+        run([python, "-m", "pip", "install", *PIP_INSTALL, install_venv["source"]], tmp_path, env)
     installed = time.monotonic() - started
+    try:
+        serves_its_pages(venv, tmp_path, env)
+    finally:
+        run([python, "-m", "pip", "uninstall", "-y", "-q", "chainrule"], tmp_path, env)
+    print(f"\n{how}: install in {installed:.1f} s, all in {time.monotonic() - started:.1f} s")
 
+
+def serves_its_pages(venv: Path, tmp_path: Path, env: dict) -> None:
+    python = venv / "bin" / "python"
     # The app and its folders come from the venv, not from the checkout.
     where = run([python, "-c", "import app.paths as p; print(p.__file__); "
                  "print(p.static_dir()); print(p.templates_dir())"], tmp_path, env)
@@ -135,5 +157,3 @@ def test_an_installed_chainrule_serves_its_pages(how, tmp_path):
          "-o", tmp_path / "simple.html"], tmp_path, env)
     offline = (tmp_path / "simple.html").read_text(encoding="utf-8")
     assert "katex" in offline and "graph-document" in offline
-    print(f"\n{how}: venv, build and install in {installed:.1f} s, "
-          f"all in {time.monotonic() - started:.1f} s")
