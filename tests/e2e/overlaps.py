@@ -61,3 +61,32 @@ _MEASURE = """(tolerance) => {
 def overlaps(page) -> list[str]:
     """Every overlap in the graph as drawn now, described for a failure message."""
     return page.evaluate(_MEASURE, TOLERANCE)
+
+
+# Each frame from where the player is to the end of its last pass: its
+# overlaps and the drawn texts that match `internal` (a RegExp source), then
+# → (as the keys module hears it), until a key no longer moves the player.
+_EVERY_FRAME = """async ([tolerance, internal]) => {
+  const measure = %s;
+  const caption = document.querySelector("[data-testid='step-caption']");
+  const where = () => `${caption.dataset.pass} ${caption.dataset.step}`;
+  const id = new RegExp(internal);
+  const problems = [];
+  for (let frames = 1; ; frames += 1) {
+    const at = where();
+    for (const p of measure(tolerance)) problems.push(`${at}: ${p}`);
+    for (const t of document.querySelectorAll('svg.graph text')) {
+      if (id.test(t.textContent)) problems.push(`${at}: internal id in ${JSON.stringify(t.textContent)}`);
+    }
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+    if (where() === at) return frames > 2 ? problems : [`only ${frames} frames`];
+  }
+}""" % _MEASURE
+
+
+def every_frame_overlaps(page, internal: str) -> list[str]:
+    """Every overlap, and every drawn text matching `internal`, of each frame
+    from the one on show to the end of the last pass; the steps are taken
+    in the page, so a graph of a hundred frames takes one call."""
+    return page.evaluate(_EVERY_FRAME, [TOLERANCE, internal])

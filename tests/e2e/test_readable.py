@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from overlaps import overlaps
+from overlaps import every_frame_overlaps, overlaps
 from playwright.sync_api import expect
 from random_expressions import NAMES, expressions
 
@@ -45,17 +45,7 @@ def open_measured(page, server, path: str):
 def every_frame_problems(page, server, path: str) -> list[str]:
     """Step from forward step 0 to the last backward step; the overlaps of each frame."""
     open_measured(page, server, path + ("&" if "?" in path else "?") + "pass=forward&step=0")
-    caption = page.locator("[data-testid='step-caption']")
-    problems, frames = [], 0
-    while True:
-        where = f"{caption.get_attribute('data-pass')} {caption.get_attribute('data-step')}"
-        problems += [f"{where}: {p}" for p in overlaps(page)]
-        texts = page.locator("svg.graph text").all_text_contents()
-        problems += [f"{where}: internal id in {t!r}" for t in texts if INTERNAL_ID.search(t)]
-        frames += 1
-        page.keyboard.press("ArrowRight")
-        if f"{caption.get_attribute('data-pass')} {caption.get_attribute('data-step')}" == where:
-            return problems if frames > 2 else [f"only {frames} frames"]
+    return every_frame_overlaps(page, INTERNAL_ID.pattern)
 
 
 @pytest.fixture
