@@ -81,6 +81,12 @@ function explain(doc, passes, scene) {
   };
 }
 
+/** The rows a panel set to add to `flows` when idle, added never. */
+function cancelLaterRows(flows) {
+  if (flows.laterRows) cancelIdleCallback(flows.laterRows);
+  flows.laterRows = null;
+}
+
 /** `doc` may be a view with groups collapsed (group_document.js). */
 export function createPanel(root, doc, passes) {
   const find = (id) => root.querySelector(`[data-testid="${id}"]`);
@@ -94,6 +100,7 @@ export function createPanel(root, doc, passes) {
   const PASS_NAMES = { forward: 'Forward', backward: 'Backward', tangent: 'Forward mode' };
   chainRule.last = undefined;
   flows.lastStep = undefined;
+  cancelLaterRows(flows);
 
   function paintCaption(scene) {
     const name = scene.pass === 'tangent' ? PASS_NAMES.tangent : `${PASS_NAMES[scene.pass]} pass`;
@@ -124,11 +131,11 @@ export function createPanel(root, doc, passes) {
   }
 
   // The flows below the list's fold, each a function that adds its row, run
-  // when the page is idle; the list is aria-busy until the last is in.
-  let laterFlows = null;
+  // when the page is idle; the list is aria-busy until the last is in. The
+  // idle callback waiting is the list's (flows.laterRows), not this panel's:
+  // the panel of a new drawing (a group opened) cancels the last one's rows.
   function addLater(rows) {
-    if (laterFlows !== null) cancelIdleCallback(laterFlows);
-    laterFlows = null;
+    cancelLaterRows(flows);
     const done = () => flows.removeAttribute('aria-busy');
     if (!rows.length) return done();
     if (typeof requestIdleCallback === 'undefined') {
@@ -138,10 +145,10 @@ export function createPanel(root, doc, passes) {
     flows.setAttribute('aria-busy', 'true');
     const addSome = (deadline) => {
       while (rows.length && deadline.timeRemaining() > 1) rows.shift()();
-      laterFlows = rows.length ? requestIdleCallback(addSome) : null;
+      flows.laterRows = rows.length ? requestIdleCallback(addSome) : null;
       if (!rows.length) done();
     };
-    laterFlows = requestIdleCallback(addSome);
+    flows.laterRows = requestIdleCallback(addSome);
   }
 
   /** A collapsed group's flow, from its text (the engine's chain rule of one

@@ -47,29 +47,36 @@ export function createView(root, store, { atEdge = null } = {}) {
   // the one that shows the graph's change, one part a frame: each frame then
   // holds a share of the work (a neuron's step is some 25 ms in all on a
   // 2-core laptop, and a frame at 50 fps has 20). A newer step (a held key)
-  // starts a part's count again, up to MOST_FRAMES_WAITED frames; the part
-  // then shows the newest scene.
-  const MOST_FRAMES_WAITED = 8;
+  // starts a part's count again, up to its most frames (a frame apart for
+  // the two parts); the part then shows the newest scene. The player says
+  // so while a part waits (data-board-waiting).
+  const BOARD_PARTS_LATER = { panel: [2, 8], gradients: [3, 9] };   // [frames after the key's, most frames]
   const waiting = new Map();   // a board part → { scene, frames (left), waited }
-  function paintPart(part, scene, framesLater) {
-    if (!framesLater) {
+  function boardWaiting() {
+    root.toggleAttribute('data-board-waiting', waiting.size > 0);
+  }
+  function paintPart(part, scene, later) {
+    if (!later) {
       waiting.delete(part);
       part.paint(scene);
-      return;
+      return boardWaiting();
     }
+    const [frames, most] = later;
     const turn = waiting.get(part);
     if (turn) {
-      Object.assign(turn, { scene, frames: framesLater });
+      Object.assign(turn, { scene, frames });
       return;
     }
-    const mine = { scene, frames: framesLater, waited: 0 };
+    const mine = { scene, frames, waited: 0 };
     waiting.set(part, mine);
+    boardWaiting();
     const tick = () => requestAnimationFrame(() => {
       if (waiting.get(part) !== mine) return;   // painted at once since, or a new drawing
       mine.frames -= 1;
       mine.waited += 1;
-      if (mine.frames > 0 && mine.waited < MOST_FRAMES_WAITED) return tick();
+      if (mine.frames > 0 && mine.waited < most) return tick();
       waiting.delete(part);
+      boardWaiting();
       part.paint(mine.scene);
     });
     tick();
@@ -100,9 +107,10 @@ export function createView(root, store, { atEdge = null } = {}) {
     paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene);
     paintGroups(graph, scene);
     navigation.paint(scene);
-    const later = graph.arrowsCulled && onlyStepped(state, previous);
-    paintPart(panel, scene, later ? 2 : 0);
-    paintPart(gradientsBox, scene, later ? 3 : 0);
+    // A hidden page runs no frames: it sets the board at once, as the store writes its address.
+    const later = graph.arrowsCulled && !document.hidden && onlyStepped(state, previous);
+    paintPart(panel, scene, later && BOARD_PARTS_LATER.panel);
+    paintPart(gradientsBox, scene, later && BOARD_PARTS_LATER.gradients);
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
@@ -129,6 +137,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   /** The drawing for the expanded set: its view document, places, passes and panel. */
   function rebuild() {
     waiting.clear();   // a part's scene of the drawing before is shown no more
+    boardWaiting();
     const drawn = drawnGraph(source, expanded, tree);
     placed = placeDrawn(source, drawn);
     doc = viewDocument(source, drawn, placed);

@@ -68,8 +68,9 @@ def overlaps(page) -> list[str]:
 # → (as the keys module hears it), until a key no longer moves the player.
 _EVERY_FRAME = """async ([tolerance, internal]) => {
   const measure = %s;
-  const caption = document.querySelector("[data-testid='step-caption']");
-  const where = () => `${caption.dataset.pass} ${caption.dataset.step}`;
+  // The scrubber says where the player is at once (a big drawing's caption comes frames later).
+  const scrubber = document.querySelector("[data-testid='scrubber']");
+  const where = () => scrubber.getAttribute('aria-valuetext');
   const id = new RegExp(internal);
   const problems = [];
   for (let frames = 1; ; frames += 1) {

@@ -21,18 +21,20 @@ def written_url(page) -> str:
     return page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(location.href), 0)))")
 
 
-# A big drawing sets its board a frame or two after its graph (static/js/view.js),
-# and a long list of flows is busy until its rows below the fold are in (panel.js).
+# A big drawing sets its board's parts a few frames after its graph, the
+# player data-board-waiting meanwhile (static/js/view.js), and a long list of
+# flows is busy until its rows below the fold are in (panel.js).
 _BOARD_SHOWS_THE_STEP = """() => {
   const caption = document.querySelector("[data-testid='step-caption']");
   const scrubber = document.querySelector("[data-testid='scrubber']");
-  return Boolean(caption && scrubber) && !document.querySelector("[data-testid='flows'][aria-busy]")
+  return Boolean(caption && scrubber) && !document.querySelector("[data-board-waiting], [data-testid='flows'][aria-busy]")
     && scrubber.getAttribute('aria-valuetext') === `${caption.dataset.pass} pass, step ${caption.dataset.step}`;
 }"""
 
 
 def board_caught_up(page) -> None:
-    """Wait until the board shows the step the player is at, every flow in."""
+    """Wait until the board (chain rule, flows, gradients) shows the step the
+    player is at, every flow in."""
     page.wait_for_function(_BOARD_SHOWS_THE_STEP)
 
 

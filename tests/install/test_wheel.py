@@ -83,10 +83,11 @@ def fetch(url: str) -> tuple[int, str, bytes]:
 
 @pytest.fixture(scope="module")
 def install_venv(tmp_path_factory):
-    """A copy of the checkout, its wheel (and pip's words building it), and a
-    venv holding chainrule's dependencies: chainrule was installed there from
-    that wheel, which resolved them, then uninstalled. Each path then installs
-    chainrule alone, pip checking that the dependencies are satisfied."""
+    """The wheel of a copy of the checkout (and pip's words building it), and
+    a venv holding chainrule's dependencies: chainrule was installed there
+    from that wheel, which resolved them, then uninstalled. Each path then
+    installs chainrule alone, pip checking that the dependencies are
+    satisfied."""
     home = tmp_path_factory.mktemp("install")
     env = clean_environment(home)
     source = copy_of_checkout(home / "clone")
@@ -97,7 +98,7 @@ def install_venv(tmp_path_factory):
     wheel, = (home / "dist").glob("chainrule-*.whl")
     run([python, "-m", "pip", "install", *PIP_INSTALL, wheel], home, env)
     run([python, "-m", "pip", "uninstall", "-y", "-q", "chainrule"], home, env)
-    return {"source": source, "venv": venv, "wheel": wheel, "build_log": built.stdout + built.stderr}
+    return {"venv": venv, "wheel": wheel, "build_log": built.stdout + built.stderr}
 
 
 @pytest.mark.parametrize("how", ["wheel", "source"])
@@ -117,8 +118,8 @@ def test_an_installed_chainrule_serves_its_pages(how, tmp_path, install_venv):
             missing = {f for f in files_under(PROJECT_ROOT / folder) if inside + f not in names}
             assert not missing, f"the wheel lacks {folder}/ files: {sorted(missing)[:5]}"
         run([python, "-m", "pip", "install", *PIP_INSTALL, install_venv["wheel"]], tmp_path, env)
-    else:
-        run([python, "-m", "pip", "install", *PIP_INSTALL, install_venv["source"]], tmp_path, env)
+    else:   # a copy of its own: building the wheel left build/ and an egg-info in the fixture's
+        run([python, "-m", "pip", "install", *PIP_INSTALL, copy_of_checkout(tmp_path / "clone")], tmp_path, env)
     installed = time.monotonic() - started
     try:
         serves_its_pages(venv, tmp_path, env)
