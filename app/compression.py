@@ -20,16 +20,17 @@ COMPRESSIBLE = ("application/json", "text/html", "text/css", "text/javascript",
                 "application/javascript", "image/svg+xml", "text/plain", "text/markdown")
 MINIMUM_SIZE = 1000   # bytes: below this, gzip's header costs more than it saves
 LEVEL = 6             # zlib's default: 9 costs about twice the time for 1-2% less
+ONCE_LEVEL = 9        # a body compressed once and kept (static files): the 1-2% for nothing per request
 
 
 def compressible(media_type: str, size: int) -> bool:
     return size >= MINIMUM_SIZE and media_type.split(";")[0].strip() in COMPRESSIBLE
 
 
-def gzipped(body: bytes) -> bytes:
+def gzipped(body: bytes, level: int = LEVEL) -> bytes:
     """The body gzip-compressed, with a fixed mtime, so the same body gives
     the same bytes (and the same strong ETag) on every worker."""
-    return gzip.compress(body, compresslevel=LEVEL, mtime=0)
+    return gzip.compress(body, compresslevel=level, mtime=0)
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:

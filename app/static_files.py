@@ -32,7 +32,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from app.compression import accepts_gzip, compressible, gzipped
+from app.compression import ONCE_LEVEL, accepts_gzip, compressible, gzipped
 
 log = logging.getLogger("chainrule.static")
 
@@ -151,7 +151,7 @@ class StaticSite:
     # --- files --------------------------------------------------------------------
 
     def _packed(self, body: bytes, media_type: str) -> bytes | None:
-        packed = gzipped(body) if compressible(media_type, len(body)) else None
+        packed = gzipped(body, ONCE_LEVEL) if compressible(media_type, len(body)) else None
         return packed if packed is not None and len(packed) < len(body) else None
 
     def _load(self, path: str, versions: dict[str, str]) -> StaticFile:

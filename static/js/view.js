@@ -43,13 +43,10 @@ export function createView(root, store, { atEdge = null } = {}) {
   const painted = [];   // after each paint: the teaching parts (quiz, code, forward mode)
   const loaded = [];
 
-  // A step through a big drawing sets the board's parts in the frames after
-  // the one that shows the graph's change, one part a frame: each frame then
-  // holds a share of the work (a neuron's step is some 25 ms in all on a
-  // 2-core laptop, and a frame at 50 fps has 20). A newer step (a held key)
-  // starts a part's count again, up to its most frames (a frame apart for
-  // the two parts); the part then shows the newest scene. The player says
-  // so while a part waits (data-board-waiting).
+  // A big drawing's step sets the board's parts a frame apart after the
+  // graph's frame: a neuron's step is some 25 ms on a 2-core laptop, a frame
+  // at 50 fps 20. A newer step restarts a part's count, up to its most
+  // frames; it then shows the newest scene. data-board-waiting: a part waits.
   const BOARD_PARTS_LATER = { panel: [2, 8], gradients: [3, 9] };   // [frames after the key's, most frames]
   const waiting = new Map();   // a board part → { scene, frames (left), waited }
   function boardWaiting() {
