@@ -178,13 +178,13 @@ export function clamp(state, table, counts) {
   return next;
 }
 
-function same(a, b) {
+/** The fields whose values differ between two states (lists and pairs by value). */
+export function changedFields(a, b) {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) {
-    if (a[key] !== b[key] && JSON.stringify(a[key]) !== JSON.stringify(b[key])) return false;
-  }
-  return true;
+  return [...keys].filter((key) => a[key] !== b[key] && JSON.stringify(a[key]) !== JSON.stringify(b[key]));
 }
+
+const same = (a, b) => changedFields(a, b).length === 0;
 
 /** A state kept in the URL: update(patch) is the one place it changes: it
     clamps (`clampState(state, counts)`), rewrites the URL (`queryOf(state)`)

@@ -17,6 +17,7 @@ import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf 
 import { DRAWN_LIMIT, drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
 import { WHOLE_DRAWING } from './whole_drawing.js';
 import { passesOf, sceneOf } from './scene.js';
+import { changedFields } from './state.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
 
@@ -79,8 +80,8 @@ export function createView(root, store, { atEdge = null } = {}) {
     tick();
   }
   const STEP_FIELDS = new Set(['step', 'pass']);
-  const onlyStepped = (state, previous) => Boolean(previous) && Object.keys(state).every((key) => STEP_FIELDS.has(key)
-    || state[key] === previous[key] || JSON.stringify(state[key]) === JSON.stringify(previous[key]));
+  const onlyStepped = (state, previous) => Boolean(previous)
+    && changedFields(state, previous).every((field) => STEP_FIELDS.has(field));
 
   function paint(state = store.get(), previous = null) {
     if (!doc || changing) return;

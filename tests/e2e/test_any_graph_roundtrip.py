@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_expressions import NAMES, expressions
 from random_graphs import value_graphs
+from svg_texts import drawn_arrows
 
 from engine import build_document, publish
 from engine.nn import MLP
 
-SVG = "{http://www.w3.org/2000/svg}"
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                       HealthCheck.too_slow])
 
@@ -134,9 +134,7 @@ def exported_arrows(page, tmp_path) -> list[str]:
         page.click("[data-export='download-svg']")
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
-    root = ElementTree.parse(path).getroot()
-    return [p.get("data-edge-id") for p in root.iter(f"{SVG}path")
-            if "edge-line" in (p.get("class") or "") and "stub" not in p.get("class")]
+    return drawn_arrows(path.read_text(encoding="utf-8"))
 
 
 _ARROWS_ON_PAGE = """() => [...document.querySelectorAll('svg.graph .edges path.edge-line:not(.stub)')]
