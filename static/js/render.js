@@ -31,8 +31,8 @@ function fadeIn(node) {
     hundreds of arrows whose labels have no room. */
 const HIDDEN_LABEL = Object.freeze({ text: null, hidden: true });
 
-/** Set a label's two parts; fade in what appears (unless `fade` is false). */
-function setLabel(handle, name, rest, fade = true) {
+/** Set a label's two parts; fade in what appears when `fade`. */
+function setLabel(handle, name, rest, fade) {
   if (handle.hidden) return;
   const { last } = handle;
   if (last.name !== name) {
@@ -223,15 +223,16 @@ function valueText(node, scene) {
 
 /** `graph.fadesWhole`: this first paint of a drawing shows it as its layers
     fade in (group_render.js animateChange): no label fades on its own, which
-    would be hundreds of animations at once. */
-export function paintGraph(graph, doc, scene) {
-  const fade = !graph.fadesWhole;
+    would be hundreds of animations at once. `still`: nothing fades (a step
+    of a scrub, motion.js). */
+export function paintGraph(graph, doc, scene, { still = false } = {}) {
+  const fade = !graph.fadesWhole && !still;
   graph.fadesWhole = false;
   for (const h of graph.nodes) {
     const { node } = h;
     const becomesCurrent = scene.current === node.id && !(h.last.class || '').includes('current');
     setAttr(h, 'class', h.g, 'class', nodeClass(node, scene));
-    if (becomesCurrent) fadeIn(h.g.querySelector('.halo'));
+    if (becomesCurrent && !still) fadeIn(h.g.querySelector('.halo'));
     const value = scene.value[node.id];
     setAttr(h, 'value', h.g, 'data-value', value === undefined || value === null ? null : exact(value));
     const grad = scene.shownGrad[node.id];
@@ -239,8 +240,8 @@ export function paintGraph(graph, doc, scene) {
   }
   graph.painted = { doc, scene };
   for (const h of graph.edges) if (h.made) paintArrow(h, doc, scene, fade);
-  paintStub(graph.stub, doc, scene);
-  paintBadge(graph, doc, scene);
+  paintStub(graph.stub, doc, scene, fade);
+  paintBadge(graph, doc, scene, fade);
 }
 
 /** An arrow's classes, labels and chip for a frame. */
@@ -264,21 +265,21 @@ function paintArrow(h, doc, scene, fade) {
   setAttr(h, 'chip', h.chip, 'class', chip);
 }
 
-function paintStub(stub, doc, scene) {
+function paintStub(stub, doc, scene, fade) {
   const output = doc.nodes[doc.output];
   const known = scene.value[output.id] !== undefined;
   const state = `stub ${known ? 'done' : 'waiting'}${scene.pass === 'backward' ? ' grad-source' : ''}`;
   setAttr(stub, 'class', stub.line, 'class', `edge-line ${state}`);
   setAttr(stub, 'headClass', stub.head, 'class', `edge-head ${state}`);
-  setLabel(stub.nameLabel, output.label, valueText(output, scene));
+  setLabel(stub.nameLabel, output.label, valueText(output, scene), fade);
   const grad = scene.shownGrad[output.id];
-  setLabel(stub.gradLabel, grad === undefined ? '' : primeOf(output), grad === undefined ? '' : ` = ${fmt(grad)}`);
+  setLabel(stub.gradLabel, grad === undefined ? '' : primeOf(output), grad === undefined ? '' : ` = ${fmt(grad)}`, fade);
 }
 
 /** A node used more than once sums what it received: x′ = 3 + 3 + 1 = 7,
     written in a strip kept free under the graph (geometry.boundsOf), below
     the node. */
-function paintBadge(graph, doc, scene) {
+function paintBadge(graph, doc, scene, fade) {
   const step = scene.currentStep;
   let name = '';
   let rest = '';
@@ -303,7 +304,7 @@ function paintBadge(graph, doc, scene) {
     text.setAttribute('dominant-baseline', BASELINE[place.baseline]);
   }
   graph.badge.last = {};
-  setLabel(graph.badge, name, rest);
+  setLabel(graph.badge, name, rest, fade);
 }
 
 /** What a drawing culls to the view (cullGraph): for a smaller one it would

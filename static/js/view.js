@@ -17,6 +17,7 @@ import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf 
 import { DRAWN_LIMIT, drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
 import { WHOLE_DRAWING } from './whole_drawing.js';
 import { passesOf, sceneOf } from './scene.js';
+import { scrubbing } from './motion.js';
 import { changedFields } from './state.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
@@ -82,6 +83,7 @@ export function createView(root, store, { atEdge = null } = {}) {
   const STEP_FIELDS = new Set(['step', 'pass']);
   const onlyStepped = (state, previous) => Boolean(previous)
     && changedFields(state, previous).every((field) => STEP_FIELDS.has(field));
+  const stepped = scrubbing(svg);
 
   function paint(state = store.get(), previous = null) {
     if (!doc || changing) return;
@@ -102,17 +104,19 @@ export function createView(root, store, { atEdge = null } = {}) {
     controls.paint();   // sets body.big first: large text is measured anew
     if (graph.largeText !== document.body.classList.contains('big')) redraw();
     // Forward mode draws as the forward pass does; forward_mode.js adds the tangents.
-    paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene);
+    const stepOnly = onlyStepped(state, previous);
+    const scrub = stepOnly && stepped();   // a held key: each step jumps, without fades or glide
+    paintGraph(graph, doc, scene.drawAs ? { ...scene, pass: scene.drawAs } : scene, { still: scrub });
     paintGroups(graph, scene);
     navigation.paint(scene);
     // A hidden page runs no frames: it sets the board at once, as the store writes its address.
-    const later = graph.arrowsCulled && !document.hidden && onlyStepped(state, previous);
+    const later = graph.arrowsCulled && !document.hidden && stepOnly;
     paintPart(panel, scene, later && BOARD_PARTS_LATER.panel);
     paintPart(gradientsBox, scene, later && BOARD_PARTS_LATER.gradients);
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
-    zoom.focusOn([focus.x, focus.y], state.pass);
+    zoom.focusOn([focus.x, focus.y], state.pass, !scrub);
     for (const listener of painted) listener(scene, state);
   }
 

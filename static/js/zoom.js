@@ -171,8 +171,9 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       frame(false);
       showLabels(d3.zoomTransform(svg).k);
     },
-    /** Follow `point` (the current node) when the graph is too big to fit. */
-    focusOn(point, pass) {
+    /** Follow `point` (the current node) when the graph is too big to fit;
+        `animate`: glide there (else jump). */
+    focusOn(point, pass, animate = true) {
       focus = point;
       lead = pass === 'backward' ? 0.7 : 0.3;
       if (!follow || userMoved || !bounds) return;
@@ -180,7 +181,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       const t = d3.zoomTransform(svg);
       const [x, y] = t.apply(point);
       const [w, h] = size();
-      if (x < w * 0.12 || x > w * 0.88 || y < h * 0.12 || y > h * 0.88) frame(true);
+      if (x < w * 0.12 || x > w * 0.88 || y < h * 0.12 || y > h * 0.88) frame(animate);
     },
     fit() {
       userMoved = true;   // the whole graph, even if small: the user asked
