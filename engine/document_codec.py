@@ -14,14 +14,16 @@ Documents of versions 1 and 2 already carry it all and are answered as sent.
 
 from __future__ import annotations
 
-import math
 from types import SimpleNamespace
 
 from engine.group_steps import group_steps
-from engine.notation import (Math, chip, chip_text, fill_operands, format_number, number, prime,
+from engine.notation import (Math, chip, chip_text, fill_operands, number, prime,
                              written_key)
 from engine.ops import Written
 from engine.json_numbers import decode_number, encode_number
+
+LONG_SUM = 4   # a gradient summed from more arrows than this is written short
+
 
 
 def backward_order(requires: list[bool], edges: list[tuple[int, int]],
@@ -275,24 +277,34 @@ def _backward_steps(doc, nodes, edges, contributions, shown) -> list[dict]:
         grad = nodes[i]["grad"]
         if not got:  # the output: d(output)/d(output)
             parts = [me, Math("1", "1")]
+        elif len(got) > LONG_SUM:
+            # A node used many times (a neuron's output feeds a whole layer):
+            # the sum is written short, its parts on the arrows it came along.
+            terms = [_term(edges[r["edge"]], shown) for r in got]
+            parts = [me, _sum(terms), _summands(got), number(decode_number(grad))]
         else:
             terms, numbers = [], []
             for r in got:
                 edge = edges[r["edge"]]
-                local, parent = _local_of(edge), prime(shown[edge["target"]])
-                terms.append(Math(f"{parent.text}·{local.text}",
-                                  rf"{parent.tex} \cdot {local.tex}"))
-                upstream = decode_number(nodes[edge["target"]]["grad"])
+                terms.append(_term(edge, shown))
+                upstream = number(decode_number(nodes[edge["target"]]["grad"]))
+                upstream = upstream.wrapped() if numbers else upstream   # a + (−1) × 3
                 factor = number(decode_number(edge["local_grad"])).wrapped()
-                numbers.append(Math(f"{format_number(upstream)} × {factor.text}",
-                                    rf"{number(upstream).tex} \times {factor.tex}"))
+                numbers.append(Math(f"{upstream.text} × {factor.text}",
+                                    rf"{upstream.tex} \times {factor.tex}"))
             parts = [me, _sum(terms), _sum(numbers)]
             if len(got) > 1:
-                parts.append(_sum([number(decode_number(r["contribution"])) for r in got]))
+                parts.append(_summands(got))
             parts.append(number(decode_number(grad)))
         steps.append({"pass": "backward", "index": k, "node": i, "grad": grad,
                       "received": got, "flows": flows, **_joined(parts)})
     return steps
+
+
+def _term(edge: dict, shown: list[Math]) -> Math:
+    """What one arrow out of a node brings back to it: parent′·local."""
+    local, parent = _local_of(edge), prime(shown[edge["target"]])
+    return Math(f"{parent.text}·{local.text}", rf"{parent.tex} \cdot {local.tex}")
 
 
 def _local_of(edge: dict) -> Math:
@@ -305,5 +317,17 @@ def _joined(parts: list[Math]) -> dict:
     return {"text": " = ".join(p.text for p in parts), "tex": " = ".join(p.tex for p in parts)}
 
 
+def _summands(got: list[dict]) -> Math:
+    """What a node received, summed: 0.5 + (−0.25) (after the first, a
+    negative number in parentheses)."""
+    numbers = [number(decode_number(r["contribution"])) for r in got]
+    return _sum(numbers[:1] + [n.wrapped() for n in numbers[1:]])
+
+
 def _sum(parts: list[Math]) -> Math:
+    """a + b + c; over LONG_SUM parts, the first two and the last around
+    what is left out: a + b + ⋯ 13 more ⋯ + p."""
+    if len(parts) > LONG_SUM:
+        hidden = len(parts) - 3
+        parts = [*parts[:2], Math(f"⋯ {hidden} more ⋯", rf"\cdots\ \text{{{hidden} more}}\ \cdots"), parts[-1]]
     return Math(" + ".join(p.text for p in parts), " + ".join(p.tex for p in parts))

@@ -8,7 +8,7 @@
    Documents of versions 1 and 2 carry it all and are read as sent. */
 
 import { num } from './format.js';
-import { encode, formula, numberOf, primeOf, wrapped } from './formula.js';
+import { encode, formula, LONG_SUM, numberOf, primeOf, sum, wrapped } from './formula.js';
 import { groupsWithSteps } from './group_steps.js';
 
 /** engine.notation.chip: *x, *(−sin s); parentheses for a sum or a leading minus. */
@@ -57,7 +57,6 @@ class Step {
 
   toJSON() { return { ...this, text: this.text, tex: this.tex }; }
 }
-const sum = (parts) => formula(parts.map((p) => p.text).join(' + '), parts.map((p) => p.tex).join(' + '));
 
 /** engine.document_codec.backward_order: [node, its flowing edges], from the output down. */
 function backwardOrder(requires, edges, output) {
@@ -149,23 +148,34 @@ function backwardSteps(doc, nodes, edges, contributions, shown) {
     const grad = nodes[i].grad;
     return new Step({ pass: 'backward', index: k, node: i, grad, received: got, flows }, () => {
       if (!got.length) return [me, formula('1', '1')];
-      const terms = [];
-      const numbers = [];
-      for (const r of got) {
+      const terms = got.map((r) => termOf(edges[r.edge], shown));
+      const contributions = summands(got);
+      // A node used many times (a neuron's output feeds a whole layer): the
+      // sum is written short, its parts on the arrows it came along.
+      if (got.length > LONG_SUM) return [me, sum(terms), contributions, numberOf(grad)];
+      const numbers = got.map((r, k) => {
         const edge = edges[r.edge];
-        const atomic = edge.local_grad_wrapped_tex === edge.local_grad_tex;
-        const local = wrapped(formula(edge.local_grad_expr, edge.local_grad_tex, atomic));
-        const parent = primeOf(shown[edge.target]);
-        terms.push(formula(`${parent.text}·${local.text}`, `${parent.tex} \\cdot ${local.tex}`));
-        const upstream = numberOf(nodes[edge.target].grad);
+        const upstream = k ? wrapped(numberOf(nodes[edge.target].grad)) : numberOf(nodes[edge.target].grad);   // a + (−1) × 3
         const factor = wrapped(numberOf(edge.local_grad));
-        numbers.push(formula(`${upstream.text} × ${factor.text}`, `${upstream.tex} \\times ${factor.tex}`));
-      }
-      const parts = [me, sum(terms), sum(numbers)];
-      if (got.length > 1) parts.push(sum(got.map((r) => numberOf(r.contribution))));
-      return [...parts, numberOf(grad)];
+        return formula(`${upstream.text} × ${factor.text}`, `${upstream.tex} \\times ${factor.tex}`);
+      });
+      return [me, sum(terms), sum(numbers), ...(got.length > 1 ? [contributions] : []), numberOf(grad)];
     });
   });
+}
+
+/** What a node received, summed: 0.5 + (−0.25) (after the first, a
+    negative number in parentheses). */
+function summands(got) {
+  return sum(got.map((r, k) => (k ? wrapped(numberOf(r.contribution)) : numberOf(r.contribution))));
+}
+
+/** What one arrow out of a node brings back to it: parent′·local. */
+function termOf(edge, shown) {
+  const atomic = edge.local_grad_wrapped_tex === edge.local_grad_tex;
+  const local = wrapped(formula(edge.local_grad_expr, edge.local_grad_tex, atomic));
+  const parent = primeOf(shown[edge.target]);
+  return formula(`${parent.text}·${local.text}`, `${parent.tex} \\cdot ${local.tex}`);
 }
 
 /** `doc` as the page reads it: as version 2 wrote it (every field, the steps in full). */

@@ -35,3 +35,16 @@ export function primeOf(label) {
   const w = wrapped(label);
   return formula(`${w.text}′`, `${w.tex}'`);
 }
+
+// engine.document_codec.LONG_SUM: a gradient summed from more arrows than this is written short
+export const LONG_SUM = 4;
+
+/** a + b + c; over LONG_SUM parts, the first two and the last around what is
+    left out: a + b + ⋯ 13 more ⋯ + p. */
+export function sum(all) {
+  const hidden = all.length - 3;
+  const parts = all.length > LONG_SUM
+    ? [...all.slice(0, 2), formula(`⋯ ${hidden} more ⋯`, `\\cdots\\ \\text{${hidden} more}\\ \\cdots`), all[all.length - 1]]
+    : all;
+  return formula(parts.map((p) => p.text).join(' + '), parts.map((p) => p.tex).join(' + '));
+}

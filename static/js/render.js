@@ -11,6 +11,7 @@
    All text goes in with textContent: names and sources are user text. */
 
 import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP, traceBox } from './geometry.js';
+import { formula, sum } from './formula.js';
 import { LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
 import { chipText as chipOfEdge, exact, flowText, fmt, num, primeOf, textWidth } from './format.js';
 import { measureLabels } from './label_sizes.js';
@@ -288,7 +289,7 @@ function paintBadge(graph, doc, scene, fade) {
     const node = doc.nodes[step.node];
     const parts = step.received.map((r) => fmt(num(r.contribution)).replace(/^−/, '(−') + (num(r.contribution) < 0 ? ')' : ''));
     name = primeOf(node);
-    rest = ` = ${parts.join(' + ')} = ${fmt(scene.grad[node.id])}`;
+    rest = ` = ${sum(parts.map((p) => formula(p, p))).text} = ${fmt(scene.grad[node.id])}`;   // long: short, as the chain rule
     const width = textWidth(name + rest) * LABEL_SIZE;
     const { x0, x1, y1 } = graph.bounds;
     place = { x: Math.min(Math.max(node.x - width / 2, x0 + 4), x1 - width), y: y1 - SUM_STRIP + 4, anchor: 'start', baseline: 'below' };

@@ -123,6 +123,30 @@ def test_the_course_example_reads_as_the_slides_write_it():
     assert "v′ = y′·y = 16.9755 × 9.48774 = 161.059" in texts
 
 
+SUMMED = {   # a node's gradient summed from four arrows, and from five
+    "x = 0.5\ny = x*2 - x*3 + x*4 + x*5":
+        "x′ = (x·5)′·5 + (x·4)′·4 + (x·3)′·3 + (x·2)′·2 = 1 × 5 + 1 × 4 + (−1) × 3 + 1 × 2"
+        " = 5 + 4 + (−3) + 2 = 8",
+    "x = 0.5\ny = x*2 - x*3 + x*4 + x*5 + x*6":
+        "x′ = (x·6)′·6 + (x·5)′·5 + ⋯ 2 more ⋯ + (x·2)′·2 = 6 + 5 + ⋯ 2 more ⋯ + 2 = 14",
+}
+
+
+def test_a_long_sum_is_written_short_on_the_page_as_in_python():
+    """Up to four arrows, every term and its numbers; more (a neuron's output
+    feeds a layer of 16), the first two terms and the last around a count,
+    then what each brought and the sum (each arrow's number is on the arrow).
+    A negative number after the first term is in parentheses."""
+    docs = [document_of_parsed(parse(source)).to_json() for source in SUMMED]
+    for (source, text), sent, decoded in zip(SUMMED.items(), docs, js_decode(docs)):
+        summed = [s for s in expand(json.loads(sent))["steps"] if len(s.get("received", [])) > 1]
+        assert [s["text"] for s in summed] == [text], source
+        assert [s["text"] for s in decoded["steps"] if len(s.get("received", [])) > 1] == [text]
+    # The short form is TeX KaTeX reads: the count is text, the dots \cdots.
+    texes = [s["tex"] for s in expand(json.loads(docs[1]))["steps"]]
+    assert any(r"+ \cdots\ \text{2 more}\ \cdots +" in tex for tex in texes)
+
+
 def test_a_version_3_document_reads_back_as_it_was_sent():
     for document in documents():
         sent = document.to_json()
