@@ -30,6 +30,40 @@ def test_reduced_motion_turns_every_animation_into_a_jump(page, server):
     assert page.evaluate("document.getAnimations().length") > 0
 
 
+# Two steps a frame apart (a held key), then one after the keys rest.
+SCRUB = """async () => {
+  const svg = document.querySelector('svg.graph');
+  const key = () => document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  key();
+  await frame();
+  const first = new Set(document.getAnimations());
+  const firstScrubs = svg.hasAttribute('data-scrubbing');
+  key();
+  await frame();
+  return {
+    first: first.size, firstScrubs, scrubbing: svg.hasAttribute('data-scrubbing'),
+    started: document.getAnimations().filter((a) => !first.has(a)).length,
+    transition: getComputedStyle(svg.querySelector('.edge-line')).transitionDuration,
+  };
+}"""
+
+
+def test_steps_faster_than_their_animations_jump(page, server):
+    """A held key: a step under 200 ms after the last (motion.js SCRUB_MS)
+    starts no fade, colour transition or glide, which the next step would cut
+    off; once the keys rest, a step animates again."""
+    ready(page, server + "/examples/simple?pass=forward&step=1")
+    held = page.evaluate(SCRUB)
+    assert held["first"] > 0 and not held["firstScrubs"]   # the first step animates
+    assert held["scrubbing"] and held["started"] == 0 and held["transition"] == "0s"
+    assert frame(page) == ("forward", 3)
+    page.wait_for_function("() => !document.querySelector('svg.graph').hasAttribute('data-scrubbing')")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.getAnimations().length") > 0
+    assert page.evaluate("getComputedStyle(document.querySelector('svg.graph .edge-line')).transitionDuration") != "0s"
+
+
 def test_forced_colors_keep_pressed_buttons_and_the_parameter_swatch(page, server):
     page.emulate_media(forced_colors="active")
     shots = {}
