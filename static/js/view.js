@@ -16,6 +16,7 @@ import { placeDrawn } from './group_layout.js';
 import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf } from './group_render.js';
 import { DRAWN_LIMIT, drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
 import { WHOLE_DRAWING } from './whole_drawing.js';
+import { shapeOf } from './geometry.js';
 import { passesOf, sceneOf } from './scene.js';
 import { scrubbing } from './motion.js';
 import { changedFields } from './state.js';
@@ -116,8 +117,26 @@ export function createView(root, store, { atEdge = null } = {}) {
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];
-    zoom.focusOn([focus.x, focus.y], state.pass, !scrub);
+    const ahead = nodeAhead(state, previous);
+    zoom.focusOn([focus.x, focus.y], state.pass, { reach: reachOf(focus), ahead: ahead && [ahead.x, ahead.y], animate: !scrub });
     for (const listener of painted) listener(scene, state);
+  }
+
+  const HALO = 10;   // layout units: the current node's halo around its shape (render.js: 7 or 8) and its stroke
+  /** How far a node's drawing reaches from its centre, its halo too ([x, y], layout units). */
+  function reachOf(node) {
+    const shape = shapeOf(node);
+    return shape.circle ? [shape.r + HALO, shape.r + HALO] : [shape.w / 2 + HALO, shape.h / 2 + HALO];
+  }
+
+  /** The node of the step the player goes to next: the one after, or the
+      one before when it went back. */
+  function nodeAhead(state, previous) {
+    const steps = { forward: passes.forward_steps, backward: passes.backward_steps }[state.pass];
+    if (!steps) return null;
+    const back = previous && previous.pass === state.pass && state.step < previous.step;
+    const next = steps[back ? state.step - 2 : state.step];
+    return next ? doc.nodes[next.node] : null;
   }
 
   const actions = {

@@ -34,6 +34,7 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
   let userMoved = false;
   let follow = false;
   let focus = null;
+  let reach = [0, 0];   // how far the focus's node reaches from its centre (layout units)
   let lead = 0.5;
   let glide = 450;
   let nodeCount = 0;
@@ -44,15 +45,23 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
   // The stage's size comes from the ResizeObserver: reading it from the DOM
   // after each step would force a layout of the whole graph.
   let viewPending = false;
-  /** Tell onView the box of the graph in view, once per frame at most. */
+  let jumping = false;   // the view moves at once (apply without a glide)
+  const tellView = () => {
+    const t = d3.zoomTransform(svg);
+    const [w, h] = stage;
+    onView([-t.x / t.k, -t.y / t.k, (w - t.x) / t.k, (h - t.y) / t.k]);
+  };
+  /** Tell onView the box of the graph in view, once per frame at most; a
+      jump at once, so that the arrows it brings near are made and shown in
+      the frame that moves (a frame later, the stage would be painted twice). */
   function viewChanged() {
-    if (!onView || viewPending) return;
+    if (!onView) return;
+    if (jumping) return tellView();
+    if (viewPending) return;
     viewPending = true;
     requestAnimationFrame(() => {
       viewPending = false;
-      const t = d3.zoomTransform(svg);
-      const [w, h] = stage;
-      onView([-t.x / t.k, -t.y / t.k, (w - t.x) / t.k, (h - t.y) / t.k]);
+      tellView();
     });
   }
   // Glides interpolate linearly (d3's default zooms out and back in along a
@@ -134,25 +143,63 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
      jumps instead, which it does seldom (see focusOn). */
   function apply(transform, animate) {
     const duration = animate && !reducedMotion() ? glide : 0;   // reduced motion: a jump
-    if (duration) selection.transition().duration(duration).call(zoom.transform, transform);
-    else selection.interrupt().call(zoom.transform, transform);
+    if (duration) {
+      selection.transition().duration(duration).call(zoom.transform, transform);
+      return;
+    }
+    jumping = true;
+    try {
+      selection.interrupt().call(zoom.transform, transform);
+    } finally {
+      jumping = false;
+    }
+  }
+
+  /** Is the graph followed (too big to read fitted), rather than fitted? Sets the scale it is followed at. */
+  function followed() {
+    const mode = fitMode();
+    const readable = smallestText ? LARGE_TEXT_PX / smallestText : 0;   // the scale large text needs
+    followScale = Math.max(FOLLOW_SCALE, readable);
+    const { scale } = fitTransform();
+    return mode === 0 || (mode !== 1 && ((scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED) || scale < readable));
   }
 
   function frame(animate) {
     if (!bounds || userMoved) return;
-    const { scale, transform } = fitTransform();
-    const mode = fitMode();
-    const readable = smallestText ? LARGE_TEXT_PX / smallestText : 0;   // the scale large text needs
-    followScale = Math.max(FOLLOW_SCALE, readable);
-    follow = mode === 0 || (mode !== 1 && ((scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED) || scale < readable));
-    apply(follow ? centreOn(focus || [bounds.x0, (bounds.y0 + bounds.y1) / 2]) : transform, animate);
+    follow = followed();
+    apply(follow ? centreOn(focus || [bounds.x0, (bounds.y0 + bounds.y1) / 2]) : fitTransform().transform, animate);
+  }
+
+  /** Pan to the focus only when it leaves the middle of the stage (fewer,
+      longer moves; on a short stage, while all of its node is still on the
+      stage), and not along a side where the graph's edge already is at the
+      stage's (centreOn): a pan could not bring it nearer. `ahead`: the
+      next node the steps go to. */
+  function keepFocus(animate, ahead = null) {
+    const [w, h] = size();
+    const t = d3.zoomTransform(svg);
+    const margin = [Math.max(w * 0.12, reach[0] * t.k), Math.max(h * 0.12, reach[1] * t.k)];
+    const [x, y] = t.apply(focus);
+    const [px, py] = centreOn(focus).apply(focus);
+    const away = (at, panned, side, edge) => (at < edge || at > side - edge) && Math.abs(panned - at) >= 1;
+    if (!away(x, px, w, margin[0]) && !away(y, py, h, margin[1])) return;
+    // Down a column (a layer's neurons), the next node too when both fit:
+    // on a short stage a pan then serves two steps, not one.
+    const point = focus;
+    const room = h - 2 * Math.max(h * 0.12, reach[1] * followScale);
+    if (ahead && Math.abs(ahead[1] - point[1]) * followScale <= room) focus = [point[0], (point[1] + ahead[1]) / 2];
+    frame(animate);
+    focus = point;
   }
 
   new ResizeObserver(([entry]) => {
     const { width, height } = entry.contentRect;
     if (width > 0 && height > 0) stage = [width, height];
     covered = insets();
-    frame(false);
+    // Followed, a stage a line shorter or longer (the board's chain rule
+    // wraps anew at each step) keeps its view while the node is well in it.
+    if (follow && focus && bounds && !userMoved && followed()) keepFocus(false);
+    else frame(false);
   }).observe(svg);
 
   return {
@@ -171,17 +218,15 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
       frame(false);
       showLabels(d3.zoomTransform(svg).k);
     },
-    /** Follow `point` (the current node) when the graph is too big to fit;
+    /** Follow `point` (the current node) when the graph is too big to fit.
+        Options: `reach`, how far the node's drawing reaches from its centre
+        ([x, y], layout units); `ahead`, the next node the steps go to;
         `animate`: glide there (else jump). */
-    focusOn(point, pass, animate = true) {
+    focusOn(point, pass, { reach: nodeReach = [0, 0], ahead = null, animate = true } = {}) {
       focus = point;
+      reach = nodeReach;
       lead = pass === 'backward' ? 0.7 : 0.3;
-      if (!follow || userMoved || !bounds) return;
-      // Pan only when the node leaves the middle of the stage: fewer, longer moves.
-      const t = d3.zoomTransform(svg);
-      const [x, y] = t.apply(point);
-      const [w, h] = size();
-      if (x < w * 0.12 || x > w * 0.88 || y < h * 0.12 || y > h * 0.88) frame(animate);
+      if (follow && !userMoved && bounds) keepFocus(animate, ahead);
     },
     fit() {
       userMoved = true;   // the whole graph, even if small: the user asked

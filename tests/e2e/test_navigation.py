@@ -191,3 +191,51 @@ def test_a_slide_frame_keeps_the_minimap_and_search_out_of_the_way(page, open_pa
     assert page.locator("[data-testid=minimap]").is_hidden()
     assert page.locator("[data-testid=node-search]").is_hidden()
     page.screenshot(path=str(artifacts / "navigation-embed-640x360.png"))
+
+
+# The backward pass step by step, by `key`, reduced motion (a pan is a jump):
+# after each, whether the view moved and whether the current node is whole on the stage.
+WALK = """async ([key, steps]) => {
+  const svg = document.querySelector('svg.graph');
+  const viewport = svg.querySelector('g.viewport');
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  const walked = [];
+  for (let k = 0; k < steps; k += 1) {
+    const before = viewport.getAttribute('transform');
+    document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+    await frame();
+    // The board under the stage comes a frame or two later (view.js), and a
+    // chain rule of more lines makes the stage shorter.
+    while (document.querySelector('[data-board-waiting]')) await frame();
+    await frame();
+    const stage = svg.getBoundingClientRect();
+    const current = svg.querySelector('g.node.current');   // none at the pass's start
+    const box = current && current.getBoundingClientRect();
+    walked.push({
+      panned: viewport.getAttribute('transform') !== before,
+      whole: !box || (box.left >= stage.left && box.right <= stage.right && box.top >= stage.top && box.bottom <= stage.bottom),
+      at: box && { step: k, node: [box.left, box.top, box.right, box.bottom].map(Math.round), stage: [stage.width, stage.height].map(Math.round) },
+    });
+  }
+  return walked;
+}"""
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 720}, SHOTS["desktop"]])
+def test_following_the_steps_down_a_layer_pans_every_other_step(page, open_page, size):
+    """The collapsed MLP is followed, not fitted, and its stage is short: a
+    pan shows the next step's neuron too, going on or back (each pan serves
+    two steps); at the graph's left edge the view does not pan for a node it
+    cannot bring nearer; and a stage made a line shorter or longer by the
+    board does not move the view while the node is still well in it. The
+    current node is whole on the stage at every step."""
+    page.set_viewport_size(size)
+    page.emulate_media(reduced_motion="reduce")
+    open_page("/examples/moons-mlp?pass=backward&step=0")
+    scrubber = page.locator("[data-testid=scrubber]")
+    steps = int(scrubber.get_attribute("max")) - int(scrubber.input_value())
+    for key in ("ArrowRight", "ArrowLeft"):
+        walked = page.evaluate(WALK, [key, steps])
+        assert all(step["whole"] for step in walked), (key, [s["at"] for s in walked if not s["whole"]])
+        pans = sum(step["panned"] for step in walked)
+        assert pans <= 0.6 * steps, (key, pans, steps)   # it panned at 30 of 34, both ways
