@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.cache import answer_response, content_key, make_answer, with_debug
 from app.url_state import Key, decode, page_table, player_keys
-from app.vendor import D3, KATEX, KATEX_CSS
+from app.vendor import D3, D3_WHOLE, KATEX, KATEX_CSS
 from engine.codegen import LANGUAGES
 from engine.ops import function_list
 
@@ -51,7 +51,7 @@ def page_templates(request: Request) -> Jinja2Templates:
 
         templates = Jinja2Templates(directory=str(settings.templates_dir))
         templates.env.globals.update(static_url=static_url, KATEX=KATEX,
-                                     KATEX_CSS=KATEX_CSS, D3=D3, FUNCTIONS=function_list(),
+                                     KATEX_CSS=KATEX_CSS, D3=D3, D3_WHOLE=D3_WHOLE, FUNCTIONS=function_list(),
                                      CODE_LANGUAGES=LANGUAGES)
         state.page_templates = templates
     return templates

@@ -20,7 +20,7 @@ def static_urls(html: str) -> list[str]:
     return re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
 
 
-@pytest.mark.parametrize("path", ["vendor/d3-7.9.0.min.js", "vendor/katex-0.16.22.min.js",
+@pytest.mark.parametrize("path", ["vendor/d3-zoom-3.0.1-bundle.min.js", "vendor/katex-0.16.22.min.js",
                                   "js/render.js", "css/app.css"])
 def test_a_static_file_gzipped_decodes_to_its_bytes(client, path):
     with client.stream("GET", f"/static/{path}", headers={"accept-encoding": "gzip"}) as r:
