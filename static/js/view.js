@@ -46,10 +46,11 @@ export function createView(root, store, { atEdge = null } = {}) {
   const painted = [];   // after each paint: the teaching parts (quiz, code, forward mode)
   const loaded = [];
 
-  // A big drawing's step sets the board's parts a frame apart after the
-  // graph's frame: a neuron's step is some 25 ms on a 2-core laptop, a frame
-  // at 50 fps 20. A newer step restarts a part's count, up to its most
-  // frames; it then shows the newest scene. data-board-waiting: a part waits.
+  // A big drawing's step, or a group opened or closed in it, sets the
+  // board's parts a frame apart after the graph's frame: a neuron's step is
+  // some 25 ms on a 2-core laptop, a frame at 50 fps 20. A newer step
+  // restarts a part's count, up to its most frames; it then shows the newest
+  // scene. data-board-waiting: a part waits.
   const BOARD_PARTS_LATER = { panel: [2, 8], gradients: [3, 9] };   // [frames after the key's, most frames]
   const waiting = new Map();   // a board part → { scene, frames (left), waited }
   function boardWaiting() {
@@ -86,7 +87,8 @@ export function createView(root, store, { atEdge = null } = {}) {
     && changedFields(state, previous).every((field) => STEP_FIELDS.has(field));
   const stepped = scrubbing(svg);
 
-  function paint(state = store.get(), previous = null) {
+  /** `regrouped`: the first paint of a drawing a group's opening or closing made. */
+  function paint(state = store.get(), previous = null, { regrouped = false } = {}) {
     if (!doc || changing) return;
     if (JSON.stringify(state.open) !== applied) {   // the state names other groups (embed protocol, a test)
       applied = JSON.stringify(state.open);
@@ -111,7 +113,7 @@ export function createView(root, store, { atEdge = null } = {}) {
     paintGroups(graph, scene);
     navigation.paint(scene);
     // A hidden page runs no frames: it sets the board at once, as the store writes its address.
-    const later = graph.arrowsCulled && !document.hidden && stepOnly;
+    const later = graph.arrowsCulled && !document.hidden && (stepOnly || regrouped);
     paintPart(panel, scene, later && BOARD_PARTS_LATER.panel);
     paintPart(gradientsBox, scene, later && BOARD_PARTS_LATER.gradients);
     embed.refresh();
@@ -197,7 +199,7 @@ export function createView(root, store, { atEdge = null } = {}) {
       changing = false;
     }
     graph.fadesWhole = true;
-    paint();
+    paint(store.get(), null, { regrouped: true });   // the opened group's frame first, its board after
     animateChange(graph, doc, before, oldItemOf, zoom.view().box);
     if (focusGroup !== null) {
       const target = svg.querySelector(`[data-group-id="${focusGroup}"], [data-collapse-group="${focusGroup}"]`);
