@@ -25,7 +25,6 @@ from engine.json_numbers import decode_number, encode_number
 LONG_SUM = 4   # a gradient summed from more arrows than this is written short
 
 
-
 def backward_order(requires: list[bool], edges: list[tuple[int, int]],
                    output: int) -> list[tuple[int, list[int]]]:
     """The backward pass's steps as engine.trace records them: (node, the
