@@ -221,15 +221,15 @@ WALK = """async ([key, steps]) => {
 }"""
 
 
-@pytest.mark.parametrize("size", [{"width": 1280, "height": 720}, SHOTS["desktop"]])
-def test_following_the_steps_down_a_layer_pans_every_other_step(page, open_page, size):
+def test_following_the_steps_down_a_layer_pans_every_other_step(page, open_page):
     """The collapsed MLP is followed, not fitted, and its stage is short: a
     pan shows the next step's neuron too, going on or back (each pan serves
     two steps); at the graph's left edge the view does not pan for a node it
     cannot bring nearer; and a stage made a line shorter or longer by the
     board does not move the view while the node is still well in it. The
-    current node is whole on the stage at every step."""
-    page.set_viewport_size(size)
+    current node is whole on the stage at every step. At 1024×768 the stage
+    is shorter than at 1280×720 (252 px against 270): the harder case."""
+    page.set_viewport_size(SHOTS["desktop"])
     page.emulate_media(reduced_motion="reduce")
     open_page("/examples/moons-mlp?pass=backward&step=0")
     scrubber = page.locator("[data-testid=scrubber]")
