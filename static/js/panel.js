@@ -213,6 +213,8 @@ export function createPanel(root, doc, passes) {
   }
 
   return {
+    /** Only the caption (which step of which pass): during a scrub (view.js). */
+    caption: paintCaption,
     paint(scene) {
       paintCaption(scene);
       const { text, tex } = explain(doc, passes, scene);

@@ -52,7 +52,11 @@ export function createView(root, store, { atEdge = null } = {}) {
   // restarts a part's count, up to its most frames; it then shows the newest
   // scene. data-board-waiting: a part waits.
   const BOARD_PARTS_LATER = { panel: [2, 8], gradients: [3, 9] };   // [frames after the key's, most frames]
-  const waiting = new Map();   // a board part → { scene, frames (left), waited }
+  // A scrub (a held key: motion.js) leaves the board as it was until the
+  // keys rest, its caption apart: a chain rule shown for two frames is not
+  // read, and setting it was most of a held key's work. 12 frames: SCRUB_MS.
+  const BOARD_AFTER_SCRUB = { panel: [12, Infinity], gradients: [13, Infinity] };
+  const waiting = new Map();   // a board part → { scene, frames (left), most, waited }
   function boardWaiting() {
     root.toggleAttribute('data-board-waiting', waiting.size > 0);
   }
@@ -65,17 +69,17 @@ export function createView(root, store, { atEdge = null } = {}) {
     const [frames, most] = later;
     const turn = waiting.get(part);
     if (turn) {
-      Object.assign(turn, { scene, frames });
+      Object.assign(turn, { scene, frames, most });
       return;
     }
-    const mine = { scene, frames, waited: 0 };
+    const mine = { scene, frames, most, waited: 0 };
     waiting.set(part, mine);
     boardWaiting();
     const tick = () => requestAnimationFrame(() => {
       if (waiting.get(part) !== mine) return;   // painted at once since, or a new drawing
       mine.frames -= 1;
       mine.waited += 1;
-      if (mine.frames > 0 && mine.waited < most) return tick();
+      if (mine.frames > 0 && mine.waited < mine.most) return tick();
       waiting.delete(part);
       boardWaiting();
       part.paint(mine.scene);
@@ -114,8 +118,10 @@ export function createView(root, store, { atEdge = null } = {}) {
     navigation.paint(scene);
     // A hidden page runs no frames: it sets the board at once, as the store writes its address.
     const later = graph.arrowsCulled && !document.hidden && (stepOnly || regrouped);
-    paintPart(panel, scene, later && BOARD_PARTS_LATER.panel);
-    paintPart(gradientsBox, scene, later && BOARD_PARTS_LATER.gradients);
+    const parts = later && (scrub ? BOARD_AFTER_SCRUB : BOARD_PARTS_LATER);
+    if (later && scrub) panel.caption(scene);
+    paintPart(panel, scene, parts && parts.panel);
+    paintPart(gradientsBox, scene, parts && parts.gradients);
     embed.refresh();
     tooltip.refresh();
     const focus = scene.current === null ? doc.nodes.find((n) => n.kind !== 'op') : doc.nodes[scene.current];

@@ -459,6 +459,43 @@ def test_the_board_after_bursts_of_steps_and_regroupings_is_the_board_its_link_o
     assert board_its_link_opens(open_page, page) == settled
 
 
+# A held key: ten steps, a key each other frame; after each, the caption,
+# the chain rule and whether a board part waits.
+_HOLD = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  const seen = [];
+  for (let k = 0; k < 10; k += 1) {
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await frame();
+    await frame();
+    seen.push({
+      step: Number(document.querySelector("[data-testid='step-caption']").dataset.step),
+      rule: document.querySelector("[data-testid='chain-rule']").textContent,
+      waiting: document.querySelector('[data-board-waiting]') !== null,
+    });
+  }
+  return seen;
+}"""
+
+
+def test_a_held_key_moves_the_caption_and_sets_the_board_once_it_rests(open_page, page, network):
+    """Through the collapsed MLP, a held key is a scrub (motion.js): the
+    caption follows every step, the rest of the board stays as it was until
+    the keys rest (view.js), then shows what the same link shows."""
+    _, document, graph_id = network
+    open_page(f"/graphs/{graph_id}?pass=backward&step=3")
+    ready(page)
+    board_caught_up(page)
+    seen = page.evaluate(_HOLD)
+    assert [s["step"] for s in seen] == list(range(4, 14))
+    first, held = seen[0], seen[1:]   # the first key is no scrub: its board came two frames later
+    assert all(s["waiting"] and s["rule"] == first["rule"] for s in held), seen
+    board_caught_up(page)
+    settled = page.evaluate(_BOARD)
+    assert settled["rule"] != first["rule"] and "step 13 of" in settled["caption"].lower()
+    assert board_its_link_opens(open_page, page) == settled
+
+
 # Back to the step before a neuron's, then to the neuron's again and, in the
 # frame that sets its board (two frames after the key: static/js/view.js),
 # every group opened: the neuron's flows past the fold are still to be made
@@ -470,7 +507,7 @@ _REGROUP_AS_FLOWS_COME = """async () => {
     next(n);
   });
   press('ArrowLeft');
-  await frames(4);   // the board of the step before
+  await frames(15);   // the board of the step before; and the next key is no scrub (motion.js: 200 ms)
   press('ArrowRight');
   await frames(2);
   const busy = document.querySelector("[data-testid='flows']").getAttribute('aria-busy');
