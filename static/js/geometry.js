@@ -20,11 +20,22 @@ export function inputWidth(label) {
 
 export const GROUP_HEIGHT = 50;    // a collapsed group: its name, then its value and gradient
 
+// How far the current node's halo stands out of its shape (render.js draws
+// it; the view keeps all of it on the stage), and half its stroke.
+export const HALO = { circle: 8, box: 7, stroke: 2 };
+
 export function shapeOf(node) {
   if (node.kind === 'group') return { circle: false, w: Math.max(120, inputWidth(node.label)), h: GROUP_HEIGHT, group: true };
   return node.kind === 'op'
     ? { circle: true, r: OP_RADIUS }
     : { circle: false, w: inputWidth(node.label), h: INPUT_HEIGHT };
+}
+
+/** How far a node's drawing reaches from its centre, its halo included ([x, y]). */
+export function reachOf(node) {
+  const shape = shapeOf(node);
+  if (shape.circle) return [shape.r + HALO.circle + HALO.stroke, shape.r + HALO.circle + HALO.stroke];
+  return [shape.w / 2 + HALO.box + HALO.stroke, shape.h / 2 + HALO.box + HALO.stroke];
 }
 
 /** Where the ray from the node's centre towards (dx, dy) leaves its shape. */

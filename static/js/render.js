@@ -10,7 +10,7 @@
    gradient flows along turn red and dashed, so colour is never the only cue.
    All text goes in with textContent: names and sources are user text. */
 
-import { boundsOf, edgeGeometry, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP, traceBox } from './geometry.js';
+import { boundsOf, edgeGeometry, HALO, OP_RADIUS, shapeOf, stubGeometry, SUM_STRIP, traceBox } from './geometry.js';
 import { formula, sum } from './formula.js';
 import { LABEL_SIZE, labelTexts, placeLabels } from './labels.js';
 import { chipText as chipOfEdge, exact, flowText, fmt, num, primeOf, textWidth } from './format.js';
@@ -102,14 +102,14 @@ export function drawGraph(svg, doc) {
     const g = el('g', { class: 'node', 'data-node-id': node.id, 'data-kind': node.kind }, nodeLayer);
     const centred = { x, y, 'text-anchor': 'middle', 'dominant-baseline': 'central' };
     if (shape.circle) {
-      el('circle', { class: 'halo', cx: x, cy: y, r: OP_RADIUS + 8 }, g);
+      el('circle', { class: 'halo', cx: x, cy: y, r: OP_RADIUS + HALO.circle }, g);
       el('circle', { class: 'shape', cx: x, cy: y, r: shape.r }, g);
       const symbol = node.symbol || node.op || '?';
       const size = Math.min(18, (2 * shape.r * 0.8) / (0.56 * [...symbol].length));
       el('text', { class: 'symbol', ...centred, 'font-size': size.toFixed(1) }, g).textContent = symbol;
     } else {
       const [w, h] = [shape.w, shape.h];
-      el('rect', { class: 'halo', x: x - w / 2 - 7, y: y - h / 2 - 7, width: w + 14, height: h + 14, rx: 12 }, g);
+      el('rect', { class: 'halo', x: x - w / 2 - HALO.box, y: y - h / 2 - HALO.box, width: w + 2 * HALO.box, height: h + 2 * HALO.box, rx: 12 }, g);
       el('rect', { class: 'shape', x: x - w / 2, y: y - h / 2, width: w, height: h, rx: 7 }, g);
       setName(el('text', { class: 'input-name', ...centred }, g), node.label);
     }

@@ -16,9 +16,9 @@ import { placeDrawn } from './group_layout.js';
 import { animateChange, decorateGroups, onGroupToggle, paintGroups, positionsOf } from './group_render.js';
 import { DRAWN_LIMIT, drawnGraph, expandedFrom, groupKey, groupTree, openList, toggled } from './group_view.js';
 import { WHOLE_DRAWING } from './whole_drawing.js';
-import { shapeOf } from './geometry.js';
+import { reachOf } from './geometry.js';
 import { passesOf, sceneOf } from './scene.js';
-import { scrubbing } from './motion.js';
+import { SCRUB_MS, scrubbing } from './motion.js';
 import { changedFields } from './state.js';
 import { setupTooltip } from './tooltip.js';
 import { BIG_GRAPH, createZoom } from './zoom.js';
@@ -53,9 +53,10 @@ export function createView(root, store, { atEdge = null } = {}) {
   // scene. data-board-waiting: a part waits.
   const BOARD_PARTS_LATER = { panel: [2, 8], gradients: [3, 9] };   // [frames after the key's, most frames]
   // A scrub (a held key: motion.js) leaves the board as it was until the
-  // keys rest, its caption apart: a chain rule shown for two frames is not
-  // read, and setting it was most of a held key's work. 12 frames: SCRUB_MS.
-  const BOARD_AFTER_SCRUB = { panel: [12, Infinity], gradients: [13, Infinity] };
+  // keys rest (SCRUB_MS, in frames at 60 Hz), its caption apart: a chain rule
+  // shown for two frames is not read, and setting it was most of a held key's work.
+  const RESTED = Math.ceil(SCRUB_MS / (1000 / 60));
+  const BOARD_AFTER_SCRUB = { panel: [RESTED, Infinity], gradients: [RESTED + 1, Infinity] };
   const waiting = new Map();   // a board part → { scene, frames (left), most, waited }
   function boardWaiting() {
     root.toggleAttribute('data-board-waiting', waiting.size > 0);
@@ -128,13 +129,6 @@ export function createView(root, store, { atEdge = null } = {}) {
     const ahead = nodeAhead(state, previous);
     zoom.focusOn([focus.x, focus.y], state.pass, { reach: reachOf(focus), ahead: ahead && [ahead.x, ahead.y], animate: !scrub });
     for (const listener of painted) listener(scene, state);
-  }
-
-  const HALO = 10;   // layout units: the current node's halo around its shape (render.js: 7 or 8) and its stroke
-  /** How far a node's drawing reaches from its centre, its halo too ([x, y], layout units). */
-  function reachOf(node) {
-    const shape = shapeOf(node);
-    return shape.circle ? [shape.r + HALO, shape.r + HALO] : [shape.w / 2 + HALO, shape.h / 2 + HALO];
   }
 
   /** The node of the step the player goes to next: the one after, or the

@@ -164,10 +164,11 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     return mode === 0 || (mode !== 1 && ((scale * LABEL_SIZE < MIN_TEXT_PX && nodeCount > ALWAYS_FITTED) || scale < readable));
   }
 
-  function frame(animate) {
+  /** Fit the graph, or centre the followed view on `centre` (the focus by default). */
+  function frame(animate, centre = focus) {
     if (!bounds || userMoved) return;
     follow = followed();
-    apply(follow ? centreOn(focus || [bounds.x0, (bounds.y0 + bounds.y1) / 2]) : fitTransform().transform, animate);
+    apply(follow ? centreOn(centre || [bounds.x0, (bounds.y0 + bounds.y1) / 2]) : fitTransform().transform, animate);
   }
 
   /** Pan to the focus only when it leaves the middle of the stage (fewer,
@@ -185,11 +186,9 @@ export function createZoom(svg, firstViewport, { onView, fitMode = () => null } 
     if (!away(x, px, w, margin[0]) && !away(y, py, h, margin[1])) return;
     // Down a column (a layer's neurons), the next node too when both fit:
     // on a short stage a pan then serves two steps, not one.
-    const point = focus;
     const room = h - 2 * Math.max(h * 0.12, reach[1] * followScale);
-    if (ahead && Math.abs(ahead[1] - point[1]) * followScale <= room) focus = [point[0], (point[1] + ahead[1]) / 2];
-    frame(animate);
-    focus = point;
+    const both = ahead && Math.abs(ahead[1] - focus[1]) * followScale <= room;
+    frame(animate, both ? [focus[0], (focus[1] + ahead[1]) / 2] : focus);
   }
 
   new ResizeObserver(([entry]) => {
