@@ -472,6 +472,7 @@ _HOLD = """async () => {
       step: Number(document.querySelector("[data-testid='step-caption']").dataset.step),
       rule: document.querySelector("[data-testid='chain-rule']").textContent,
       waiting: document.querySelector('[data-board-waiting]') !== null,
+      scrub: document.querySelector('svg.graph').hasAttribute('data-scrubbing'),
     });
   }
   return seen;
@@ -488,11 +489,17 @@ def test_a_held_key_moves_the_caption_and_sets_the_board_once_it_rests(open_page
     board_caught_up(page)
     seen = page.evaluate(_HOLD)
     assert [s["step"] for s in seen] == list(range(4, 14))
-    first, held = seen[0], seen[1:]   # the first key is no scrub: its board came two frames later
-    assert all(s["waiting"] and s["rule"] == first["rule"] for s in held), seen
+    # The first key is no scrub: its board came two frames later. A key is a
+    # scrub when it comes within 200 ms of the last; on a loaded machine two
+    # frames may take longer, and that key's board is then set as a step's.
+    held = [(before, now) for before, now in zip(seen, seen[1:]) if now["scrub"]]
+    assert len(held) >= 5, seen
+    assert all(now["waiting"] and now["rule"] == before["rule"] for before, now in held), seen
     board_caught_up(page)
     settled = page.evaluate(_BOARD)
-    assert settled["rule"] != first["rule"] and "step 13 of" in settled["caption"].lower()
+    assert "step 13 of" in settled["caption"].lower()
+    if seen[-1]["scrub"]:
+        assert settled["rule"] != seen[-1]["rule"]   # set once the keys rested
     assert board_its_link_opens(open_page, page) == settled
 
 
