@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_expressions import NAMES, expressions
-from random_graphs import value_graphs
+from random_graphs import fanned_out_graphs, value_graphs
 from steps import board_caught_up
 from svg_texts import drawn_arrows
 
@@ -104,6 +104,20 @@ def test_grouped_value_graphs_save_read_back_render_and_draw(server, open_page, 
         page.evaluate(STEP_ALL, len(document.nodes))
         board_caught_up(page)
         assert page.locator('[data-testid="step-text"]').inner_text().strip()
+
+
+@settings(max_examples=4, **SETTINGS)
+@given(fanned_out_graphs())
+def test_graphs_with_many_uses_of_a_node_save_render_and_step(server, open_page, output):
+    """A node whose gradient sums many arrows (its chain rule and the sum under
+    the graph written short): saved, read back, drawn by the server and on the
+    page, every backward step in turn with no page error (open_page)."""
+    document = build_document(output)
+    saved_id = check_consumers(server, document.to_json())
+    page = open_page(f"/graphs/{saved_id}?pass=backward&step=0")
+    page.evaluate(STEP_ALL, len(document.nodes))
+    board_caught_up(page)
+    assert page.locator('[data-testid="step-text"]').inner_text().strip()
 
 
 @settings(max_examples=40, **SETTINGS)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from page_module import run_page_module
 from random_expressions import NAMES, expressions
-from random_graphs import value_graphs
+from random_graphs import fanned_out_graphs, value_graphs
 
 from engine import Value, build_document, nn, parse
 from engine.document import document_of_parsed
@@ -145,6 +145,20 @@ def test_a_long_sum_is_written_short_on_the_page_as_in_python():
     # The short form is TeX KaTeX reads: the count is text, the dots \cdots.
     texes = [s["tex"] for s in expand(json.loads(docs[1]))["steps"]]
     assert any(r"+ \cdots\ \text{2 more}\ \cdots +" in tex for tex in texes)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(outputs=st.lists(fanned_out_graphs(), min_size=10, max_size=10))
+def test_the_page_and_python_write_sums_of_many_arrows_alike(outputs):
+    """Nodes used up to 13 times: the page derives what Python derives, and a
+    gradient summed from more than four arrows is written short, the rest not."""
+    docs = [build_document(out).to_json() for out in outputs]
+    for sent, decoded in zip(docs, js_decode(docs)):
+        full = expand(json.loads(sent))
+        assert decoded == full
+        for step in full["steps"]:
+            received = len(step.get("received", []))
+            assert (f"⋯ {received - 3} more ⋯" in step["text"]) == (received > 4), step["text"]
 
 
 def test_a_version_3_document_reads_back_as_it_was_sent():

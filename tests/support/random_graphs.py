@@ -71,3 +71,19 @@ def _ops(draw, nodes: list, max_ops: int, opened: list | None) -> Value:
     if draw(st.booleans()):
         out = out + nodes[draw(st.integers(0, len(nodes) - 1))]
     return out
+
+
+@st.composite
+def fanned_out_graphs(draw) -> Value:
+    """A random graph whose nodes feed many others, as a neuron's output feeds
+    a whole layer: each of a random graph's values, for a few of them, used
+    1 to 12 more times through random ops, the uses summed. Its gradient is a
+    sum of that many arrows (the chain rule writes over four short)."""
+    base = draw(value_graphs(max_ops=8))
+    wide = [base] + [child for child in base._prev]
+    out = base
+    for shared in wide[:draw(st.integers(1, 3))]:
+        for _ in range(draw(st.integers(1, 12))):
+            op = draw(st.sampled_from(["*k", "tanh", "+k", "k-", "relu", "neg"]))
+            out = out + _apply(op, shared, shared, draw(st.sampled_from([2.0, 0.5, -1.0, 1.5])))
+    return out
